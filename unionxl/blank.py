@@ -1,0 +1,43 @@
+"""Regenerate the committed blank templates: ``python -m unionxl.blank [DIR]``.
+
+``workbook_templates/`` holds one blank workbook per built-in form and term; a test fails when
+they are out of date with the form definitions.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .form import available_forms, load_form
+from .template import FIXED_DATE, write_template
+
+DEFAULT_DIR = Path(__file__).resolve().parent.parent / "workbook_templates"
+EXTRA_TERMS = {"phu-luc-nhiem-ky": ["2023-2028"]}
+
+
+def blank_templates() -> list[tuple[str, str | None]]:
+    """(file name, term) for every committed blank template."""
+    out: list[tuple[str, str | None]] = []
+    for form_id in available_forms():
+        out.append((f"{form_id}.xlsx", None))
+        out += [(f"{form_id}_{t}.xlsx", t) for t in EXTRA_TERMS.get(form_id, [])]
+    return out
+
+
+def write_blank(name: str, term: str | None, directory: Path) -> Path:
+    form_id = name.removesuffix(".xlsx").split("_")[0]
+    path = directory / name
+    write_template(load_form(form_id, term), path, created=FIXED_DATE)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    directory = Path((argv or sys.argv[1:] or [str(DEFAULT_DIR)])[0])
+    for name, term in blank_templates():
+        print(write_blank(name, term, directory))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,168 @@
+"""Command line: ``unionxl …`` (messages in Vietnamese; contracts in docs/design)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__
+from .errors import UnionxlError
+from .form import available_forms, load_form
+from .units import lookup_unit
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="unionxl",
+        description="Biểu mẫu, kiểm tra và tổng hợp số liệu báo cáo công đoàn trên Excel.",
+    )
+    p.add_argument("--version", action="version", version=f"unionxl {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="LỆNH", required=True)
+
+    form = sub.add_parser("form", help="xem các biểu mẫu có sẵn")
+    fsub = form.add_subparsers(dest="form_command", metavar="LỆNH", required=True)
+    fsub.add_parser("list", help="liệt kê các biểu mẫu")
+    show = fsub.add_parser("show", help="xem chi tiết một biểu mẫu")
+    show.add_argument("form", metavar="BIỂU_MẪU")
+    show.add_argument("--json", action="store_true", help="in dạng JSON")
+    show.add_argument("--term", help="nhiệm kỳ, ví dụ 2023-2028")
+
+    t = sub.add_parser("template", help="tạo tệp Excel nhập số liệu")
+    t.add_argument("form", metavar="BIỂU_MẪU")
+    t.add_argument("-o", "--output", required=True, metavar="TỆP.xlsx")
+    t.add_argument("--unit", default="", metavar="MÃ", help="mã đơn vị báo cáo")
+    t.add_argument("--unit-name", default="", metavar="TÊN", help="tên đơn vị báo cáo")
+    t.add_argument("--data", metavar="SỐ_LIỆU.csv", help="điền sẵn số liệu từ tệp CSV")
+    t.add_argument("--term", help="nhiệm kỳ, ví dụ 2023-2028 (mặc định theo biểu mẫu)")
+    t.add_argument("--province", help="tên tỉnh ở tiêu đề (mặc định theo biểu mẫu)")
+
+    data = sub.add_parser("data", help="xuất số liệu dạng bảng (CSV)")
+    dsub = data.add_subparsers(dest="data_command", metavar="LỆNH", required=True)
+    exp = dsub.add_parser("export", help="xuất các ô nhập liệu ra CSV")
+    exp.add_argument("book", metavar="TỆP.xlsx")
+    exp.add_argument("-o", "--output", required=True, metavar="SỐ_LIỆU.csv")
+    exp.add_argument("--unit", metavar="MÃ", help="mã đơn vị ghi vào CSV (mặc định: theo tệp)")
+
+    fill = sub.add_parser("fill", help="điền lại mọi công thức, giữ nguyên số đã nhập")
+    fill.add_argument("book", metavar="TỆP.xlsx")
+    fill.add_argument("-o", "--output", metavar="TỆP_RA.xlsx",
+                      help="ghi ra tệp khác (mặc định: ghi đè an toàn lên chính tệp)")
+
+    demo = sub.add_parser("demo", help="chạy thử toàn bộ quy trình trên số liệu mẫu")
+    demo.add_argument("dir", nargs="?", default="unionxl-demo", metavar="THƯ_MỤC")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+    args = _parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except UnionxlError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except BrokenPipeError:  # output piped into head/less that closed early
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        print("Đã dừng theo yêu cầu.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # never a bare traceback for office staff
+        if os.environ.get("UNIONXL_DEBUG"):
+            raise
+        print(f"Lỗi không mong đợi: {type(exc).__name__}: {exc}. Chạy lại với biến môi trường "
+              "UNIONXL_DEBUG=1 để xem chi tiết và gửi cho người hỗ trợ.", file=sys.stderr)
+        return 2
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "form":
+        return _form(args)
+    if args.command == "template":
+        return _template(args)
+    if args.command == "data":
+        return _data_export(args)
+    if args.command == "fill":
+        return _fill(args)
+    if args.command == "demo":
+        from .demo import run_demo
+
+        return run_demo(Path(args.dir))
+    raise AssertionError(args.command)
+
+
+def _form(args: argparse.Namespace) -> int:
+    if args.form_command == "list":
+        print(f"{'MÃ BIỂU MẪU':<24} {'PB':>3} {'SỐ DÒNG':>8}  TÊN")
+        for form_id in available_forms():
+            f = load_form(form_id)
+            print(f"{f.id:<24} {f.version:>3} {len(f.indicators):>8}  {f.title()}")
+        return 0
+    f = load_form(args.form, args.term)
+    if args.json:
+        json.dump(f.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    print(f"{f.heading} – {f.title()} (biểu mẫu {f.id}, phiên bản {f.version})")
+    print(f"Kỳ: {', '.join(f.period_keys)}")
+    for sec in f.sections:
+        print(f"\n{sec.number}. {sec.label}")
+        for code in sec.codes:
+            i = f.indicator(code)
+            kind = {"input": "", "derived": " [công thức]", "heading": " [tiêu đề]"}[i.kind]
+            print(f"  {i.code:<6} {i.label} ({i.unit or '-'}; {i.time}){kind}")
+    return 0
+
+
+def _template(args: argparse.Namespace) -> int:
+    from .template import write_template
+    from .tidy import read_tidy, to_values
+
+    form = load_form(args.form, args.term)
+    name = args.unit_name or (lookup_unit(args.unit) or {}).get("name", "")
+    data = {}
+    rounded: list = []
+    if args.data:
+        data = to_values(read_tidy(args.data), form, args.data, args.unit or None, rounded)
+    for r in rounded:
+        print(f"Cảnh báo: giá trị {r.value!r} (chỉ tiêu {r.indicator}, kỳ {r.period}) có hơn 15 "
+              "chữ số có nghĩa; Excel chỉ giữ 15 chữ số nên đã làm tròn.", file=sys.stderr)
+    write_template(form, args.output, args.unit, name, args.province, data)
+    n = sum(len(v) for v in data.values())
+    print(f"Đã tạo {args.output} (biểu mẫu {form.id}, nhiệm kỳ {form.term}"
+          + (f", đơn vị {name or args.unit}" if (name or args.unit) else "")
+          + (f", {n} ô điền sẵn" if n else "") + ").")
+    return 0
+
+
+def _data_export(args: argparse.Namespace) -> int:
+    from .tidy import write_tidy
+    from .workbook import read_book
+
+    book = read_book(args.book)
+    rows, skipped = book.tidy_rows(args.unit)
+    n = write_tidy(rows, args.output)
+    print(f"Đã xuất {n} ô số liệu của {book.path.name} ra {args.output}.")
+    for addr, code, key, value in skipped:
+        print(f"Cảnh báo: bỏ qua ô {book.sheet}!{addr} (chỉ tiêu {code}, kỳ {key}) vì «{value}» "
+              "không phải số. Chạy «unionxl validate» để xem cách sửa.", file=sys.stderr)
+    return 0
+
+
+def _fill(args: argparse.Namespace) -> int:
+    from .fill import fill
+
+    res = fill(args.book, args.output)
+    print(f"Đã điền {res.written} công thức vào {res.path} (trang «{res.sheet}»); "
+          f"{len(res.restored)} ô công thức bị thiếu hoặc bị ghi đè đã được khôi phục.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""``unionxl fill``: rewrite every formula the form defines, keep every input value.
+
+The workbook is edited with openpyxl (styles, validation, protection and names survive); cells
+are found by keys, so formulas come back right after rows or columns were inserted, and a
+formula a user overwrote or deleted is restored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+
+from . import expr
+from .atomic import atomic_output
+from .form import Form
+from .formulas import excel_formulas
+from .workbook import read_book
+
+
+@dataclass
+class FillResult:
+    path: Path
+    sheet: str
+    written: int
+    restored: list[str]  # cells whose formula was missing or overwritten
+
+
+def fill(book_path: str | Path, out: str | Path | None = None) -> FillResult:
+    book_path = Path(book_path)
+    book = read_book(book_path)  # identity, form and a clear error for foreign files
+    wb = openpyxl.load_workbook(book_path)
+    ws = wb[book.sheet]
+    # Keys come from calamine's reading of the stored cells: openpyxl hides the values of
+    # cells that a (stale) merged range covers.
+    m = book.map
+    missing_codes, _ = m.missing(book.form)
+    usable = _without_rows(book.form, missing_codes)
+    formulas = excel_formulas(usable, m)
+    restored = []
+    for (r, c), text in sorted(formulas.items()):
+        cell = ws.cell(row=r + 1, column=c + 1)
+        if cell.value != text:
+            restored.append(cell.coordinate)
+        cell.value = text
+    target = Path(out) if out else book_path
+    with atomic_output(target) as tmp:
+        wb.save(tmp)
+    return FillResult(target, book.sheet, len(formulas), restored)
+
+
+def _without_rows(form: Form, missing: list[str]) -> Form:
+    """The form minus rows deleted from the sheet (and formulas that depend on them)."""
+    if not missing:
+        return form
+    gone = set(missing)
+    keep = []
+    for ind in form.indicators:
+        if ind.code in gone:
+            continue
+        if ind.formula and any(r.code in gone for r in expr.refs(ind.parsed_formula())):
+            gone.add(ind.code)
+            continue
+        keep.append(ind)
+    return dataclasses.replace(form, indicators=tuple(keep), _by_code={})

@@ -1,0 +1,152 @@
+"""Validation rules (modelled on DHIS2): ``left OP right`` over indicator codes and periods.
+
+A rule is declared data: an expression on each side, an operator, an importance (error or
+warning) and a strategy for missing values. Structural rules ("Trong đó" parts ≤ their row,
+exhaustive breakdowns equal to it) are generated from the form itself; the form's ``rules:``
+list adds the rest. Each rule evaluates in Python and compiles to an Excel formula.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Callable
+
+from . import expr
+from .errors import FormDefinitionError
+
+if TYPE_CHECKING:
+    from .form import Form
+
+SEVERITIES = ("error", "warning")
+MISSING = ("skip_if_any", "skip_if_all", "zero")
+_RULE_KEYS = {"id", "check", "severity", "missing", "message", "tolerance", "why"}
+OP_TEXT = {"==": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    check: str
+    left: expr.Node
+    op: str
+    right: expr.Node
+    severity: str = "error"
+    missing: str = "skip_if_all"
+    message: str = ""
+    tolerance: float = 0.0  # relative tolerance for ==, for "≈" checks
+    why: str = ""
+    generated: bool = False
+
+    @property
+    def codes(self) -> list[str]:
+        return list(dict.fromkeys(r.code for r in expr.refs(self.left) + expr.refs(self.right)))
+
+    @property
+    def max_lag(self) -> int:
+        return max((-r.offset for r in expr.refs(self.left) + expr.refs(self.right)), default=0)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "check": self.check, "operator": self.op,
+            "severity": self.severity, "missing": self.missing, "message": self.message,
+            "tolerance": self.tolerance, "indicators": self.codes, "generated": self.generated,
+            "why": self.why,
+        }
+
+    def evaluate(self, value: Callable[[expr.Ref], float | None]) -> bool | None:
+        """True when the rule holds, False when violated, None when skipped."""
+        refs = expr.refs(self.left) + expr.refs(self.right)
+        present = [value(r) is not None for r in refs]
+        if self.missing == "skip_if_any" and not all(present):
+            return None
+        if self.missing == "skip_if_all" and not any(present):
+            return None
+        try:
+            a, b = expr.evaluate(self.left, value), expr.evaluate(self.right, value)
+        except ZeroDivisionError:
+            return None
+        return compare(a, self.op, b, self.tolerance)
+
+
+def compare(a: float, op: str, b: float, tolerance: float = 0.0) -> bool:
+    eps = 1e-9 * max(1.0, abs(a), abs(b))
+    if op in ("==", "!=") and tolerance:
+        eps = max(eps, tolerance * max(abs(a), abs(b)))
+    if op == "==":
+        return abs(a - b) <= eps
+    if op == "!=":
+        return abs(a - b) > eps
+    if op == "<":
+        return a < b - eps
+    if op == "<=":
+        return a <= b + eps
+    if op == ">":
+        return a > b + eps
+    return a >= b - eps
+
+
+def _structural(form: "Form") -> list[Rule]:
+    out = []
+    for ind in form.indicators:
+        if ind.sum_of:
+            check = "{%s} == %s" % (ind.code, " + ".join("{%s}" % c for c in ind.sum_of))
+            out.append(_make(form, {
+                "id": f"tong-{ind.code}", "check": check, "severity": "error",
+                "missing": "skip_if_all",
+                "message": f"Dòng {ind.code} phải bằng tổng các dòng "
+                           f"{', '.join(ind.sum_of)} (chia nhỏ đầy đủ).",
+            }, generated=True))
+        parent = form.indicator(ind.parent) if ind.parent else None
+        if (ind.rel == "part" and parent is not None and parent.has_values
+                and ind.code not in parent.sum_of):
+            out.append(_make(form, {
+                "id": f"trong-do-{ind.code}", "check": "{%s} <= {%s}" % (ind.code, parent.code),
+                "severity": "error", "missing": "skip_if_any",
+                "message": f"«Trong đó» dòng {ind.code} không được lớn hơn dòng {parent.code}.",
+            }, generated=True))
+    return out
+
+
+def _make(form: "Form", data: Any, generated: bool = False) -> Rule:
+    entry = f"rules[{data.get('id', '?') if isinstance(data, dict) else '?'}]"
+    fail = lambda problem: FormDefinitionError(form.path, entry, problem)  # noqa: E731
+    if not isinstance(data, dict):
+        raise fail("mỗi quy tắc phải là một bảng khóa: giá trị")
+    unknown = sorted(set(data) - _RULE_KEYS)
+    if unknown:
+        raise fail(f"khóa không biết: {', '.join(unknown)}")
+    for key in ("id", "check", "message"):
+        if not data.get(key):
+            raise fail(f"thiếu khóa bắt buộc «{key}»")
+    try:
+        left, op, right = expr.parse_comparison(str(data["check"]))
+    except expr.ExprError as exc:
+        raise fail(f"biểu thức kiểm tra sai: {exc}") from exc
+    for ref in expr.refs(left) + expr.refs(right):
+        if not form.has(ref.code) or not form.indicator(ref.code).has_values:
+            raise fail(f"mã chỉ tiêu «{ref.code}» không có trong biểu mẫu hoặc không có số liệu")
+        if ref.offset > 0:
+            raise fail("chỉ được nhắc năm trước (@-1), không nhắc năm sau")
+    severity = data.get("severity", "error")
+    if severity not in SEVERITIES:
+        raise fail(f"severity phải là một trong {', '.join(SEVERITIES)}")
+    missing = data.get("missing", "skip_if_all")
+    if missing not in MISSING:
+        raise fail(f"missing phải là một trong {', '.join(MISSING)}")
+    tolerance = float(data.get("tolerance", 0) or 0)
+    if not 0 <= tolerance < 1:
+        raise fail("tolerance là tỷ lệ trong khoảng [0, 1)")
+    return Rule(id=str(data["id"]), check=str(data["check"]), left=left, op=op, right=right,
+                severity=severity, missing=missing, message=str(data["message"]),
+                tolerance=tolerance, why=str(data.get("why", "")), generated=generated)
+
+
+@lru_cache(maxsize=None)
+def form_rules(form: "Form") -> tuple[Rule, ...]:
+    rules = _structural(form) + [_make(form, r) for r in form.rules_raw]
+    ids = [r.id for r in rules]
+    dup = sorted({i for i in ids if ids.count(i) > 1})
+    if dup:
+        raise FormDefinitionError(form.path, "rules", f"mã quy tắc bị trùng: {', '.join(dup)}")
+    return tuple(rules)
