@@ -217,6 +217,7 @@ def _data_sheet(wb, form: Form, m: SheetMap, ident: Identity, data) -> None:
         ws.write_string(r, m.key_col, SECTION_PREFIX + sec.number, f.key)
         ws.write_string(r, c["tt"], sec.number, f.section_tt)
         ws.write_string(r, c["label"], sec.label, f.section)
+        ws.set_row(r, _row_height(sec.label))
         for col in range(c["unit"], last_col + 1):
             ws.write_blank(r, col, None, f.section)
         for code in sec.codes:
@@ -246,6 +247,7 @@ def _indicator_row(ws, f: _Formats, form: Form, m: SheetMap, ind: Indicator, for
     else:
         ws.write_blank(r, c["tt"], None, f.tt)
     ws.write_string(r, c["label"], ind.label, f.labels[min(ind.depth, 3)])
+    ws.set_row(r, _row_height(ind.label, ind.depth))
     ws.write_string(r, c["unit"], ind.unit, f.unit_col)
     notes = [form.target_note] if ind.target else []
     notes += [ind.note] if ind.note else []
@@ -278,6 +280,13 @@ def _indicator_row(ws, f: _Formats, form: Form, m: SheetMap, ind: Indicator, for
         else:
             ws.write_blank(r, c[key], None, f.computed[ind.value_type])
     _validation(ws, ind, form, r, c)
+
+
+def _row_height(label: str, depth: int = 0) -> float:
+    """Rows are sized here: spreadsheet apps do not grow wrapped rows of a generated file."""
+    per_line = 66 - 3 * depth  # characters of Times New Roman 11 in a 58-wide column
+    lines = max(1, -(-len(label) // per_line))
+    return 15.75 * lines
 
 
 def _validation(ws, ind: Indicator, form: Form, r: int, c: dict[str, int]) -> None:
