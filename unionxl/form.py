@@ -44,7 +44,7 @@ _FORM_KEYS = {
 _SECTION_KEYS = {"number", "label", "rows", "fix"}
 _ROW_KEYS = {
     "code", "label", "unit", "kind", "time", "across", "rel", "sum_of", "measures", "rows",
-    "note", "why", "target", "fix", "formula",
+    "note", "why", "target", "fix", "formula", "required",
 }
 _MEASURE_KEYS = {"suffix", "unit", "label"}
 
@@ -73,6 +73,7 @@ class Indicator:
     sum_of: tuple[str, ...] = ()
     formula: str | None = None
     fix: str = ""
+    required: bool = False
 
     @property
     def is_input(self) -> bool:
@@ -214,7 +215,8 @@ class Form:
                     "value_type": i.value_type, "time_aggregation": i.time,
                     "unit_aggregation": i.across, "parent": i.parent, "relation": i.rel,
                     "section": i.section, "sum_of": list(i.sum_of), "formula": i.formula,
-                    "target": i.target, "note": i.note, "why": i.why, "fix": i.fix,
+                    "target": i.target, "required": i.required, "note": i.note, "why": i.why,
+                    "fix": i.fix,
                 }
                 for i in self.indicators
             ],
@@ -403,6 +405,7 @@ class _Builder:
             # a part aggregated like its row shares the row's reason
             why=nfc(str(row.get("why", ""))) or (inherited[1] if time == inherited[0] else ""),
             target=bool(row.get("target", False)), fix=nfc(str(row.get("fix", ""))),
+            required=bool(row.get("required", False)),
             formula=str(row["formula"]) if row.get("formula") else None,
         )
         label = nfc(str(row["label"]))

@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 
 SEVERITIES = ("error", "warning")
 MISSING = ("skip_if_any", "skip_if_all", "zero")
-_RULE_KEYS = {"id", "check", "severity", "missing", "message", "tolerance", "why"}
+_RULE_KEYS = {"id", "check", "severity", "missing", "message", "tolerance", "why", "when"}
+PASS, SKIP = "Đạt", "Bỏ qua"
+FAIL = {"error": "Lỗi", "warning": "Cảnh báo"}
 OP_TEXT = {"==": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 
 
@@ -37,10 +39,16 @@ class Rule:
     tolerance: float = 0.0  # relative tolerance for ==, for "≈" checks
     why: str = ""
     generated: bool = False
+    when: tuple[expr.Node, str, expr.Node] | None = None  # the rule applies only when this holds
+    when_text: str = ""
 
     @property
     def codes(self) -> list[str]:
         return list(dict.fromkeys(r.code for r in expr.refs(self.left) + expr.refs(self.right)))
+
+    def periods(self, periods: list[str]) -> list[str]:
+        """The periods the rule is checked in (a rule on last year starts a year later)."""
+        return periods[self.max_lag:]
 
     @property
     def max_lag(self) -> int:
@@ -51,11 +59,23 @@ class Rule:
             "id": self.id, "check": self.check, "operator": self.op,
             "severity": self.severity, "missing": self.missing, "message": self.message,
             "tolerance": self.tolerance, "indicators": self.codes, "generated": self.generated,
-            "why": self.why,
+            "why": self.why, "when": self.when_text or None,
         }
+
+    @property
+    def anchor(self) -> expr.Ref:
+        """The cell a violation is shown at: the first indicator of the left side."""
+        return (expr.refs(self.left) or expr.refs(self.right))[0]
 
     def evaluate(self, value: Callable[[expr.Ref], float | None]) -> bool | None:
         """True when the rule holds, False when violated, None when skipped."""
+        if self.when is not None:
+            try:
+                wl, wop, wr = self.when
+                if not compare(expr.evaluate(wl, value), wop, expr.evaluate(wr, value)):
+                    return None
+            except ZeroDivisionError:
+                return None
         refs = expr.refs(self.left) + expr.refs(self.right)
         present = [value(r) is not None for r in refs]
         if self.missing == "skip_if_any" and not all(present):
@@ -67,6 +87,47 @@ class Rule:
         except ZeroDivisionError:
             return None
         return compare(a, self.op, b, self.tolerance)
+
+
+    def excel(self, address: Callable[[expr.Ref], str]) -> tuple[str, str]:
+        """(status formula text without "=", fail condition for conditional formatting)."""
+        refs = expr.refs(self.left) + expr.refs(self.right)
+        cells = ",".join(address(r) for r in refs)
+        cmp = excel_compare(expr.to_excel(self.left, address), self.op,
+                            expr.to_excel(self.right, address), self.tolerance)
+        skip = []
+        if self.when is not None:
+            wl, wop, wr = self.when
+            skip.append("NOT(" + excel_compare(expr.to_excel(wl, address), wop,
+                                               expr.to_excel(wr, address)) + ")")
+        if self.missing == "skip_if_any":
+            skip.append(f"COUNT({cells})<{len(refs)}")
+        elif self.missing == "skip_if_all":
+            skip.append(f"COUNT({cells})=0")
+        skip_text = ("OR(" + ",".join(skip) + ")") if len(skip) > 1 else (skip[0] if skip
+                                                                          else "FALSE")
+        status = (f'IFERROR(IF({skip_text},"{SKIP}",IF({cmp},"{PASS}",'
+                  f'"{FAIL[self.severity]}")),"{SKIP}")')
+        fail = f"IFERROR(AND(NOT({skip_text}),NOT({cmp})),FALSE)"
+        return status, fail
+
+
+def excel_compare(a: str, op: str, b: str, tolerance: float = 0.0) -> str:
+    """Excel twin of ``compare``: the same epsilon, the same tolerance."""
+    eps = f"1E-9*MAX(1,ABS({a}),ABS({b}))"
+    if op in ("==", "!=") and tolerance:
+        eps = f"MAX({eps},{tolerance!r}*MAX(ABS({a}),ABS({b})))"
+    if op == "==":
+        return f"ABS(({a})-({b}))<={eps}"
+    if op == "!=":
+        return f"ABS(({a})-({b}))>{eps}"
+    if op == "<":
+        return f"({a})<({b})-{eps}"
+    if op == "<=":
+        return f"({a})<=({b})+{eps}"
+    if op == ">":
+        return f"({a})>({b})+{eps}"
+    return f"({a})>=({b})-{eps}"
 
 
 def compare(a: float, op: str, b: float, tolerance: float = 0.0) -> bool:
@@ -137,13 +198,24 @@ def _make(form: "Form", data: Any, generated: bool = False) -> Rule:
     tolerance = float(data.get("tolerance", 0) or 0)
     if not 0 <= tolerance < 1:
         raise fail("tolerance là tỷ lệ trong khoảng [0, 1)")
+    when = None
+    if data.get("when"):
+        try:
+            when = expr.parse_comparison(str(data["when"]))
+        except expr.ExprError as exc:
+            raise fail(f"điều kiện when sai: {exc}") from exc
+        for ref in expr.refs(when[0]) + expr.refs(when[2]):
+            if not form.has(ref.code) or ref.offset:
+                raise fail(f"điều kiện when nhắc «{ref.code}» không dùng được")
     return Rule(id=str(data["id"]), check=str(data["check"]), left=left, op=op, right=right,
                 severity=severity, missing=missing, message=str(data["message"]),
-                tolerance=tolerance, why=str(data.get("why", "")), generated=generated)
+                tolerance=tolerance, why=str(data.get("why", "")), generated=generated,
+                when=when, when_text=str(data.get("when", "") or ""))
 
 
 @lru_cache(maxsize=None)
 def form_rules(form: "Form") -> tuple[Rule, ...]:
+    """Structural rules from the form's shape, then its declared ``rules:``."""
     rules = _structural(form) + [_make(form, r) for r in form.rules_raw]
     ids = [r.id for r in rules]
     dup = sorted({i for i in ids if ids.count(i) > 1})

@@ -164,3 +164,34 @@ def read_book(path: str | Path, form: Form | None = None) -> Book:
         raise WorkbookError(str(path), "thiếu cột khóa " + ", ".join(missing_keys) +
                             " (cột đã bị xóa?). Hãy chép số liệu sang biểu mẫu mới.", sheet)
     return Book(path, ident, form, sheet, m, grid, list(wb.sheet_names))
+
+
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def formula_refs(path: Path, sheet: str) -> set[str]:
+    """Addresses of the cells of ``sheet`` that hold a formula (read from the sheet XML).
+
+    calamine gives values only; formulas matter for one check (overwritten formulas), so the
+    sheet part is streamed once instead of loading the workbook in openpyxl.
+    """
+    with zipfile.ZipFile(path) as zf:
+        wb_xml = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        rid = next((s.get(f"{_REL_NS}id") for s in wb_xml.iter(f"{_MAIN_NS}sheet")
+                    if s.get("name") == sheet), None)
+        target = next((r.get("Target") for r in rels.iter(f"{_PKG_REL_NS}Relationship")
+                       if r.get("Id") == rid), None)
+        if target is None:
+            return set()
+        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        refs: set[str] = set()
+        with zf.open(part) as fh:
+            for _, elem in ElementTree.iterparse(fh):
+                if elem.tag == f"{_MAIN_NS}c":
+                    if elem.find(f"{_MAIN_NS}f") is not None:
+                        refs.add(elem.get("r", ""))
+                    elem.clear()
+        return refs

@@ -1,0 +1,134 @@
+"""The error catalogue: one entry per kind of problem, with a stable code and a Vietnamese
+message template that says what is wrong and what to do (frictionless-style errors as data).
+
+``docs/errors.md`` is generated from ``CATALOGUE`` (``python -m unionxl.issues``).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    title: str
+    severity: str  # default severity: error | warning
+    template: str  # str.format fields: value, reading, readings, unit, rule, detail, …
+
+    def message(self, **fields: Any) -> str:
+        return self.template.format(**fields)
+
+
+_KINDS = [
+    # -- files ------------------------------------------------------------------------------
+    Kind("unreadable-file", "Không đọc được tệp", "error",
+         "Không đọc được tệp: {detail}"),
+    Kind("not-unionxl-workbook", "Không phải biểu mẫu unionxl", "error",
+         "Tệp không có khóa của biểu mẫu unionxl ({detail}). Hãy chép số liệu sang biểu mẫu "
+         "mới tạo bằng «unionxl template»."),
+    Kind("wrong-form", "Sai biểu mẫu hoặc phiên bản", "error",
+         "Tệp dùng biểu mẫu {detail}. Hãy dùng đúng biểu mẫu cấp trên gửi."),
+    # -- layout -----------------------------------------------------------------------------
+    Kind("missing-row", "Thiếu dòng chỉ tiêu", "error",
+         "Không thấy dòng chỉ tiêu {indicator} ({label}): dòng đã bị xóa hoặc mã ở cột ẩn bị "
+         "sửa. Hãy chép số liệu sang biểu mẫu mới."),
+    Kind("duplicate-row", "Dòng chỉ tiêu bị lặp", "error",
+         "Mã chỉ tiêu {indicator} xuất hiện nhiều lần (dòng bị sao chép?). Chỉ dòng đầu được "
+         "đọc; hãy xóa dòng thừa."),
+    Kind("unknown-row", "Dòng không thuộc biểu mẫu", "warning",
+         "Dòng có mã «{indicator}» không thuộc biểu mẫu; số liệu ở dòng này không được tổng "
+         "hợp."),
+    Kind("formula-overwritten", "Công thức bị ghi đè", "warning",
+         "Ô này phải là công thức nhưng đã bị gõ đè giá trị {value}. unionxl tự tính lại; chạy "
+         "«Điền công thức» (unionxl fill) để khôi phục."),
+    Kind("formula-missing", "Công thức bị xóa", "warning",
+         "Ô này phải là công thức nhưng đang trống. Chạy «Điền công thức» (unionxl fill) để "
+         "khôi phục."),
+    # -- cells ------------------------------------------------------------------------------
+    Kind("text-number", "Số gõ dạng chữ", "error",
+         "Ô chứa chữ «{value}», không phải số; đọc được là {reading}. Hãy gõ lại số không có "
+         "dấu phân cách, đơn vị hay khoảng trắng (hoặc dùng «Sửa số dạng chữ»)."),
+    Kind("ambiguous-number", "Số dạng chữ đọc được nhiều cách", "error",
+         "Ô chứa chữ «{value}» đọc được nhiều cách ({readings}). Hãy gõ lại đúng số."),
+    Kind("not-a-number", "Không phải số", "error",
+         "Ô chứa «{value}», không phải số. Ghi số (0 nếu không có), hoặc để trống nếu chưa có "
+         "số liệu; ghi chú đặt ở cột «Ghi chú»."),
+    Kind("compound-entry", "Ghi hai số trong một ô", "error",
+         "Ô chứa «{value}» (hai số trong một ô). Mỗi ô chỉ ghi một số: số vụ và số người ghi "
+         "ở hai dòng riêng."),
+    Kind("date-in-number-cell", "Ngày tháng trong ô số", "error",
+         "Ô chứa ngày {value}: Excel đã tự đổi số gõ dạng «3/5» thành ngày. Hãy định dạng ô là "
+         "Number rồi gõ lại một số."),
+    Kind("negative-value", "Số âm", "error",
+         "Ô chứa số âm {value}. Số liệu {unit} không được âm; giảm ghi ở dòng «giảm» riêng."),
+    Kind("decimal-in-count", "Số lẻ ở chỉ tiêu đếm", "error",
+         "Ô chứa số lẻ {value} nhưng chỉ tiêu đếm bằng {unit} phải là số nguyên."),
+    Kind("required-blank", "Bỏ trống chỉ tiêu bắt buộc", "error",
+         "Chỉ tiêu bắt buộc bị bỏ trống trong năm đã có số liệu. Ghi số (0 nếu thực tế "
+         "không có)."),
+    Kind("year-jump", "Biến động bất thường giữa hai năm", "warning",
+         "Số {value} so với năm trước ({previous}) thay đổi gấp {factor} lần. Hãy kiểm tra lại "
+         "(gõ thừa/thiếu chữ số?)."),
+    # -- rules ------------------------------------------------------------------------------
+    Kind("rule-violation", "Vi phạm quy tắc kiểm tra", "error",
+         "{rule_text} ({check}; năm {period}: {left} {op} {right} không đúng)."),
+]
+CATALOGUE: dict[str, Kind] = {k.code: k for k in _KINDS}
+
+
+@dataclass
+class Issue:
+    code: str
+    severity: str
+    message: str
+    sheet: str = ""
+    cell: str = ""
+    indicator: str = ""
+    period: str = ""
+    rule: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def make(code: str, *, severity: str | None = None, sheet: str = "", cell: str = "",
+         indicator: str = "", period: str = "", rule: str = "", **fields: Any) -> Issue:
+    kind = CATALOGUE[code]
+    fields.setdefault("indicator", indicator)
+    fields.setdefault("period", period)
+    return Issue(code, severity or kind.severity, kind.message(**fields), sheet, cell,
+                 indicator, period, rule)
+
+
+def errors_markdown() -> str:
+    lines = [
+        "# Danh mục lỗi (error catalogue)",
+        "",
+        "Generated by `python -m unionxl.issues` from `unionxl/issues.py`; do not edit by hand.",
+        "Each issue in a report carries one of these stable codes, a severity, the sheet, cell,",
+        "indicator and period, and the Vietnamese message.",
+        "",
+        "| code | tiêu đề | mức | thông báo (mẫu) |",
+        "|---|---|---|---|",
+    ]
+    for k in _KINDS:
+        sev = "lỗi" if k.severity == "error" else "cảnh báo"
+        lines.append(f"| `{k.code}` | {k.title} | {sev} | {k.template} |")
+    lines += [
+        "",
+        "`rule-violation` takes the severity of the rule (error or warning); the rules are listed",
+        "in `docs/rules.md`.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else (
+        Path(__file__).resolve().parent.parent / "docs" / "errors.md")
+    target.write_text(errors_markdown(), encoding="utf-8")
+    print(target)
