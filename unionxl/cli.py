@@ -52,6 +52,17 @@ def _parser() -> argparse.ArgumentParser:
     fill.add_argument("-o", "--output", metavar="TỆP_RA.xlsx",
                       help="ghi ra tệp khác (mặc định: ghi đè an toàn lên chính tệp)")
 
+    val = sub.add_parser("validate", help="kiểm tra số liệu các tệp báo cáo")
+    val.add_argument("books", nargs="+", metavar="TỆP.xlsx")
+    val.add_argument("--json", metavar="BÁO_CÁO.json", help="ghi kết quả dạng JSON")
+    val.add_argument("--annotate", metavar="TỆP_RA.xlsx",
+                     help="ghi bản sao có đánh dấu ô lỗi (nhiều tệp: một thư mục)")
+
+    fix = sub.add_parser("fix-numbers", help="đổi số gõ dạng chữ thành số (khi chỉ có một "
+                         "cách đọc)")
+    fix.add_argument("book", metavar="TỆP.xlsx")
+    fix.add_argument("-o", "--output", required=True, metavar="TỆP_RA.xlsx")
+
     demo = sub.add_parser("demo", help="chạy thử toàn bộ quy trình trên số liệu mẫu")
     demo.add_argument("dir", nargs="?", default="unionxl-demo", metavar="THƯ_MỤC")
     return p
@@ -90,6 +101,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _data_export(args)
     if args.command == "fill":
         return _fill(args)
+    if args.command == "validate":
+        return _validate(args)
+    if args.command == "fix-numbers":
+        return _fix_numbers(args)
     if args.command == "demo":
         from .demo import run_demo
 
@@ -162,6 +177,49 @@ def _fill(args: argparse.Namespace) -> int:
     print(f"Đã điền {res.written} công thức vào {res.path} (trang «{res.sheet}»); "
           f"{len(res.restored)} ô công thức bị thiếu hoặc bị ghi đè đã được khôi phục.")
     return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .annotate import annotate
+    from .atomic import atomic_output
+    from .validate import validate
+
+    report = validate(args.books)
+    for f in report.files:
+        mark = {"valid": "ĐẠT", "invalid": "CÓ LỖI", "unreadable": "KHÔNG ĐỌC ĐƯỢC"}[f.status]
+        print(f"{mark:<15} {f.path}: {f.errors} lỗi, {f.warnings} cảnh báo")
+        for i in f.issues:
+            where = "!".join(x for x in (i.sheet, i.cell) if x)
+            sev = "lỗi" if i.severity == "error" else "cảnh báo"
+            print(f"  - [{sev}] {where} {i.code}: {i.message}")
+    st = report.stats
+    print(f"Tổng: {st['files']} tệp, {st['valid']} đạt, {st['invalid']} có lỗi, "
+          f"{st['unreadable']} không đọc được; {st['errors']} lỗi, {st['warnings']} cảnh báo.")
+    if args.json:
+        with atomic_output(args.json) as tmp:
+            tmp.write_text(report.to_json(), encoding="utf-8")
+    if args.annotate:
+        readable = [f for f in report.files if f.status != "unreadable"]
+        if len(args.books) == 1 and readable:
+            print(f"Bản đánh dấu: {annotate(readable[0], args.annotate)}")
+        else:
+            outdir = Path(args.annotate)
+            for f in readable:
+                print(f"Bản đánh dấu: {annotate(f, outdir / (Path(f.path).stem + '-kiem-tra.xlsx'))}")
+    return report.exit_code
+
+
+def _fix_numbers(args: argparse.Namespace) -> int:
+    from .fixnumbers import fix_numbers
+
+    res = fix_numbers(args.book, args.output)
+    for addr, text, value in res.converted:
+        print(f"Đã đổi {addr}: «{text}» → {value:g}")
+    for addr, text, why in res.left:
+        print(f"Chưa đổi {addr}: «{text}» ({why})", file=sys.stderr)
+    print(f"Đã đổi {len(res.converted)} ô, còn {len(res.left)} ô cần sửa tay. Ghi ra "
+          f"{args.output}.")
+    return 1 if res.left else 0
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import openpyxl
 
 from . import expr
 from .atomic import atomic_output
+from .checks import CHECK_COLS, CHECK_MARKER, checks, link_formula
 from .form import Form
 from .formulas import excel_formulas
 from .workbook import read_book
@@ -45,10 +46,32 @@ def fill(book_path: str | Path, out: str | Path | None = None) -> FillResult:
         if cell.value != text:
             restored.append(cell.coordinate)
         cell.value = text
+    restored += _refill_checks(wb, usable, m)
     target = Path(out) if out else book_path
     with atomic_output(target) as tmp:
         wb.save(tmp)
     return FillResult(target, book.sheet, len(formulas), restored)
+
+
+def _refill_checks(wb, form: Form, m) -> list[str]:
+    """Rewrite the status and link formulas of the "Kiểm tra" sheet, found by its keys."""
+    by_key = {c.key: c for c in checks(form, m)}
+    restored = []
+    for ws in wb.worksheets:
+        col_a = [row[0] for row in ws.iter_rows(min_col=1, max_col=1, values_only=True)]
+        if CHECK_MARKER not in col_a:
+            continue
+        for r, key in enumerate(col_a, start=1):
+            chk = by_key.get(key) if isinstance(key, str) else None
+            if chk is None:
+                continue
+            for name, text in (("status", "=" + chk.status),
+                               ("link", "=" + link_formula(m, chk))):
+                cell = ws.cell(r, CHECK_COLS[name] + 1)
+                if cell.value != text:
+                    restored.append(f"{ws.title}!{cell.coordinate}")
+                cell.value = text
+    return restored
 
 
 def _without_rows(form: Form, missing: list[str]) -> Form:

@@ -89,13 +89,27 @@ class Rule:
         return compare(a, self.op, b, self.tolerance)
 
 
-    def excel(self, address: Callable[[expr.Ref], str]) -> tuple[str, str]:
-        """(status formula text without "=", fail condition for conditional formatting)."""
+    def all_refs(self) -> list[expr.Ref]:
+        refs = expr.refs(self.left) + expr.refs(self.right)
+        if self.when is not None:
+            refs += expr.refs(self.when[0]) + expr.refs(self.when[2])
+        return refs
+
+    def excel(self, address: Callable[[expr.Ref], str],
+              invalid: Callable[[expr.Ref], str | None] = lambda r: None) -> tuple[str, str]:
+        """(status formula text without "=", fail condition for conditional formatting).
+
+        ``invalid(ref)`` gives an Excel condition true when that input cell holds no valid
+        number (text, negative, decimal in a count): the rule is then not judged, as in Python.
+        """
         refs = expr.refs(self.left) + expr.refs(self.right)
         cells = ",".join(address(r) for r in refs)
         cmp = excel_compare(expr.to_excel(self.left, address), self.op,
                             expr.to_excel(self.right, address), self.tolerance)
         skip = []
+        bad = [b for b in dict.fromkeys(invalid(r) for r in self.all_refs()) if b]
+        if bad:
+            skip.append("OR(" + ",".join(bad) + ")" if len(bad) > 1 else bad[0])
         if self.when is not None:
             wl, wop, wr = self.when
             skip.append("NOT(" + excel_compare(expr.to_excel(wl, address), wop,

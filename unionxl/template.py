@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Mapping
 
 import xlsxwriter
+from xlsxwriter.utility import xl_range
 
 from . import __version__
 from .atomic import atomic_output
@@ -100,6 +101,7 @@ def write_template(
                          (province or form.province))
         _properties(wb, form, ident, created or datetime.now())
         _data_sheet(wb, form, m, ident, data)
+        _checks_sheet(wb, form, m, data)
         _guide_sheet(wb, form)
         _meta_sheet(wb, ident)
         wb.close()
@@ -223,6 +225,7 @@ def _data_sheet(wb, form: Form, m: SheetMap, ident: Identity, data) -> None:
         for code in sec.codes:
             _indicator_row(ws, f, form, m, form.indicator(code), formulas, values, data)
 
+    _live_formatting(wb, ws, form, m)
     ws.freeze_panes(FIRST_DATA_ROW, c[periods[0]])
     ws.protect("", {"format_columns": True, "format_rows": True, "insert_rows": True,
                     "select_locked_cells": True, "select_unlocked_cells": True})
@@ -297,6 +300,102 @@ def _validation(ws, ind: Indicator, form: Form, r: int, c: dict[str, int]) -> No
         periods = form.period_keys
         ws.data_validation(r, c[periods[0]], r, c[periods[-1]], dict(kind))
     ws.data_validation(r, c["target"], r, c["target"], dict(kind))
+
+
+def _live_formatting(wb, ws, form: Form, m: SheetMap) -> None:
+    """Conditional formats that turn an offending input red while the user types."""
+    red = wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
+    c, periods = m.cols, form.period_keys
+    ranges, count_ranges = [], []
+    for ind in form.valued:
+        r = m.rows[ind.code]
+        cells = [(r, c[periods[0]], r, c[periods[-1]])] if ind.is_input else []
+        cells.append((r, c["target"], r, c["target"]))
+        for rng in cells:
+            text = xl_range(*rng)
+            ranges.append(text)
+            if ind.value_type == "integer":
+                count_ranges.append(text)
+    top_left = ranges[0].split(":")[0]
+    for criteria, targets in (
+        (f'=AND({top_left}<>"",NOT(ISNUMBER({top_left})))', ranges),  # text in a number cell
+        (f"=AND(ISNUMBER({top_left}),{top_left}<0)", ranges),
+        (f"=AND(ISNUMBER({top_left}),{top_left}<>INT({top_left}))", count_ranges),
+    ):
+        ws.conditional_format(top_left, {"type": "formula", "criteria": criteria,
+                                         "format": red, "multi_range": " ".join(targets)})
+    from .checks import checks
+
+    for chk in checks(form, m):
+        ws.conditional_format(chk.anchor, {"type": "formula", "criteria": "=" + chk.fail,
+                                           "format": red})
+
+
+def _checks_sheet(wb, form: Form, m: SheetMap, data) -> None:
+    from .checks import CHECK_COLS, CHECK_HEADER_ROW, CHECK_MARKER, CHECK_SHEET, checks, \
+        link_formula
+    from .rules import FAIL, PASS, SKIP
+    from .validate import rule_outcomes
+
+    ws = wb.add_worksheet(CHECK_SHEET)
+    base = {"font_name": FONT, "font_size": 11, "valign": "vcenter"}
+    title = wb.add_format({**base, "bold": True, "font_size": 13})
+    header = wb.add_format({**base, "bold": True, "border": 1, "bg_color": HEADER_FILL,
+                            "text_wrap": True, "align": "center"})
+    cell = wb.add_format({**base, "border": 1, "text_wrap": True})
+    center = wb.add_format({**base, "border": 1, "align": "center"})
+    key = wb.add_format({**base, "font_size": 8, "font_color": "#808080"})
+    col = CHECK_COLS
+    ws.set_column(0, 0, 10, key, {"hidden": True})
+    ws.set_column(col["stt"], col["stt"], 5)
+    ws.set_column(col["rule"], col["rule"], 70)
+    ws.set_column(col["severity"], col["severity"], 10)
+    ws.set_column(col["period"], col["period"], 8)
+    ws.set_column(col["status"], col["status"], 12)
+    ws.set_column(col["link"], col["link"], 10)
+    ws.write_string(0, col["stt"], "KIỂM TRA SỐ LIỆU (tự động, theo các quy tắc của biểu mẫu)",
+                    title)
+    ws.write_string(1, col["rule"], "Cột «Kết quả» tự cập nhật khi nhập số; bấm vào ô ở cột "
+                    "«Đi tới» để đến dòng cần sửa.", wb.add_format({**base, "italic": True}))
+    all_checks = checks(form, m)
+    last = CHECK_HEADER_ROW + len(all_checks)
+    status_range = xl_range(CHECK_HEADER_ROW + 1, col["status"], last, col["status"])
+    outcome = {(rule.id, p): ok for rule, p, ok, _, _ in rule_outcomes(form, data)}
+    errors = sum(1 for c in all_checks if outcome.get((c.rule.id, c.period)) is False
+                 and c.rule.severity == "error")
+    warnings = sum(1 for c in all_checks if outcome.get((c.rule.id, c.period)) is False
+                   and c.rule.severity == "warning")
+    ws.write_string(2, col["rule"], "Số lỗi / số cảnh báo:", wb.add_format({**base, "bold": True,
+                                                                           "align": "right"}))
+    ws.write_formula(2, col["severity"], f'=COUNTIF({status_range},"{FAIL["error"]}")',
+                     center, errors)
+    ws.write_formula(2, col["period"], f'=COUNTIF({status_range},"{FAIL["warning"]}")',
+                     center, warnings)
+    ws.write_string(CHECK_HEADER_ROW, 0, CHECK_MARKER, key)
+    for name, text in (("stt", "STT"), ("rule", "Quy tắc"), ("severity", "Mức"),
+                       ("period", "Năm"), ("status", "Kết quả"), ("link", "Đi tới")):
+        ws.write_string(CHECK_HEADER_ROW, col[name], text, header)
+    for i, chk in enumerate(all_checks, start=1):
+        r = CHECK_HEADER_ROW + i
+        ok = outcome.get((chk.rule.id, chk.period))
+        cached = SKIP if ok is None else PASS if ok else FAIL[chk.rule.severity]
+        ws.write_string(r, 0, chk.key, key)
+        ws.write_number(r, col["stt"], i, center)
+        ws.write_string(r, col["rule"], chk.rule.message, cell)
+        ws.write_string(r, col["severity"], "lỗi" if chk.rule.severity == "error"
+                        else "cảnh báo", center)
+        ws.write_string(r, col["period"], chk.period, center)
+        ws.write_formula(r, col["status"], "=" + chk.status, center, cached)
+        ws.write_formula(r, col["link"], "=" + link_formula(m, chk), center, chk.anchor)
+    fmt = {FAIL["error"]: ("#FFC7CE", "#9C0006"), FAIL["warning"]: ("#FFEB9C", "#9C5700"),
+           PASS: ("#C6EFCE", "#006100")}
+    for value, (bg, fg) in fmt.items():
+        ws.conditional_format(status_range, {
+            "type": "cell", "criteria": "==", "value": f'"{value}"',
+            "format": wb.add_format({"bg_color": bg, "font_color": fg})})
+    ws.freeze_panes(CHECK_HEADER_ROW + 1, 0)
+    ws.autofilter(CHECK_HEADER_ROW, col["stt"], last, col["link"])
+    ws.protect("", {"autofilter": True, "sort": True})
 
 
 GUIDE = [

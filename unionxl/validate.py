@@ -156,8 +156,30 @@ def check_book(book: Book) -> tuple[list[Issue], dict[str, dict[str, float]]]:
     issues += _formulas(book)
     issues += _required(book, values)
     issues += _jumps(book, values)
-    issues += _rules(book, values)
+    issues += _rules(book, values, bad_cells(issues))
     return issues, values
+
+
+def bad_cells(issues: list[Issue]) -> set[tuple[str, str]]:
+    """Cells with their own issue: a rule is not judged on them (one mistake, one issue).
+
+    The workbook's live checks skip the same cells where Excel can tell (text, negative,
+    decimal in a count); a date or a blank required cell Excel cannot tell from a number.
+    """
+    return {(i.indicator, i.period) for i in issues if i.code in CELL_CODES}
+
+
+CELL_CODES = {"text-number", "ambiguous-number", "not-a-number", "compound-entry",
+              "date-in-number-cell", "negative-value", "decimal-in-count", "required-blank"}
+
+
+def rule_statuses(book: Book) -> dict[tuple[str, str], str]:
+    """(rule id, period) → the status text the workbook's "Kiểm tra" sheet must show."""
+    from .rules import FAIL, PASS, SKIP
+
+    issues, values = check_book(book)
+    return {(rule.id, p): SKIP if ok is None else PASS if ok else FAIL[rule.severity]
+            for rule, p, ok, _, _ in rule_outcomes(book.form, values, bad_cells(issues))}
 
 
 def _where(book: Book, code: str, key: str) -> dict[str, str]:
@@ -278,8 +300,10 @@ def _jumps(book: Book, values: dict[str, dict[str, float]]) -> list[Issue]:
     return out
 
 
-def rule_outcomes(form: Form, values: dict[str, dict[str, float]]):
-    """(rule, period, True/False/None, left, right) for every rule and period."""
+def rule_outcomes(form: Form, values: dict[str, dict[str, float]],
+                  bad: set[tuple[str, str]] = frozenset()):  # type: ignore[assignment]
+    """(rule, period, True/False/None, left, right) for every rule and period; a rule
+    touching a ``bad`` (indicator, period) cell is skipped (None)."""
     computed = compute(form, values)
     periods = form.period_keys
 
@@ -294,6 +318,10 @@ def rule_outcomes(form: Form, values: dict[str, dict[str, float]]):
     for rule in form_rules(form):
         for p in rule.periods(periods):
             value = lookup(p)
+            i = periods.index(p)
+            if bad and any((r.code, periods[i + r.offset]) in bad for r in rule.all_refs()):
+                yield rule, p, None, None, None
+                continue
             ok = rule.evaluate(value)
             left = right = None
             if ok is False:
@@ -301,11 +329,12 @@ def rule_outcomes(form: Form, values: dict[str, dict[str, float]]):
             yield rule, p, ok, left, right
 
 
-def _rules(book: Book, values: dict[str, dict[str, float]]) -> list[Issue]:
+def _rules(book: Book, values: dict[str, dict[str, float]],
+           bad: set[tuple[str, str]]) -> list[Issue]:
     out = []
     from .rules import OP_TEXT
 
-    for rule, p, ok, left, right in rule_outcomes(book.form, values):
+    for rule, p, ok, left, right in rule_outcomes(book.form, values, bad):
         if ok is not False:
             continue
         anchor = rule.anchor.code
