@@ -11,6 +11,7 @@ import pytest
 import xlsxwriter
 
 from tests.support.libreoffice import recalculate, values
+from unionxl.checks import CHECK_SHEET
 from unionxl.cli import main
 from unionxl.fill import fill
 from unionxl.form import load_form
@@ -19,6 +20,7 @@ from unionxl.layout import META_SHEET, scan, template_map
 from unionxl.sample import generate
 from unionxl.template import write_template
 from unionxl.tidy import Row, read_tidy, write_tidy
+from unionxl.validate import rule_statuses
 from unionxl.workbook import read_book
 
 
@@ -255,3 +257,9 @@ def test_inserted_rows_and_columns_export_fill_recalculate(tmp_path, form, rng, 
     grid, errors = values(recalculated, form.sheet)
     assert errors == []
     assert assert_formula_values(form, data, grid, "inserted") > 200
+    # the live checks were re-pointed too: every status equals Python's
+    expected = rule_statuses(read_book(out))
+    checks_grid, _ = values(recalculated, CHECK_SHEET)
+    got = {tuple(r[0].rsplit("@", 1)): r[5] for r in checks_grid
+           if isinstance(r[0], str) and "@" in r[0]}
+    assert got == expected

@@ -6,8 +6,8 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from . import __version__
 from .errors import UnionxlError
@@ -205,7 +205,8 @@ def _validate(args: argparse.Namespace) -> int:
         else:
             outdir = Path(args.annotate)
             for f in readable:
-                print(f"Bản đánh dấu: {annotate(f, outdir / (Path(f.path).stem + '-kiem-tra.xlsx'))}")
+                marked = annotate(f, outdir / (Path(f.path).stem + "-kiem-tra.xlsx"))
+                print(f"Bản đánh dấu: {marked}")
     return report.exit_code
 
 

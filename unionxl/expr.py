@@ -8,8 +8,9 @@ validator cannot disagree about what a formula means.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Union
+from typing import Union
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>\d+(?:\.\d+)?)|\{(?P<ref>[^{}@\s]+)(?:@(?P<off>[+-]?\d+))?\}"
@@ -35,17 +36,17 @@ class Ref:
 
 @dataclass(frozen=True)
 class Neg:
-    operand: "Node"
+    operand: Node
 
 
 @dataclass(frozen=True)
 class Bin:
     op: str
-    left: "Node"
-    right: "Node"
+    left: Node
+    right: Node
 
 
-Node = Union[Num, Ref, Neg, Bin]
+Node = Union[Num, Ref, Neg, Bin]  # noqa: UP007 (a runtime alias)
 
 
 def _tokenize(text: str) -> list[tuple[str, str]]:

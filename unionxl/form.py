@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -161,7 +161,7 @@ class Form:
     def period_keys(self) -> list[str]:
         return [p.key for p in self.periods]
 
-    def for_term(self, term: str | None) -> "Form":
+    def for_term(self, term: str | None) -> Form:
         if not term:
             return self
         m = re.fullmatch(r"\s*(\d{4})\s*-\s*(\d{4})\s*", term)
@@ -240,7 +240,7 @@ def load_form(form_id: str, term: str | None = None) -> Form:
     return form.for_term(term)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_builtin(form_id: str) -> Form:
     return load_form_file(str(FORMS_DIR / f"{form_id}.yaml"))
 

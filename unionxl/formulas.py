@@ -8,7 +8,7 @@ comparison without a target is "", never #DIV/0!.
 
 from __future__ import annotations
 
-from typing import Callable, Mapping
+from collections.abc import Mapping
 
 from . import expr
 from .form import Form, Indicator
@@ -88,9 +88,9 @@ def compute(form: Form, inputs: Values) -> dict[str, dict[str, float | None]]:
         if ind.kind == "derived":
             node = ind.parsed_formula()
             for p in periods:
-                getter: Callable[[expr.Ref], float | None] = (
-                    lambda r, p=p: _lookup(out, inputs, r.code, p)
-                )
+                def getter(r: expr.Ref, p: str = p) -> float | None:
+                    return _lookup(out, inputs, r.code, p)
+
                 if all(getter(r) is None for r in expr.refs(node)):
                     row[p] = None
                 else:

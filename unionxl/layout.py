@@ -8,8 +8,8 @@ or columns, or moves the table, still exports, fills and consolidates.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 

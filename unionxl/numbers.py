@@ -60,8 +60,8 @@ def read_text(text: str, unit: str = "", integer: bool = True) -> Reading:
     if COMPOUND.match(raw):
         return Reading((), "compound")
     spaced = _SPACES.sub(" ", raw)
-    if re.search(r"\d \d", spaced) and not re.search(r"(^|[^\d])\d{1,3}( \d{3})+([.,]\d+)?($|[^\d])",
-                                                     spaced):
+    grouped = r"(^|[^\d])\d{1,3}( \d{3})+([.,]\d+)?($|[^\d])"
+    if re.search(r"\d \d", spaced) and not re.search(grouped, spaced):
         return Reading((), "text")  # "12 34": not a thousands grouping
     s = _SPACES.sub("", raw).lower()
     negative = s.startswith("-")

@@ -8,9 +8,10 @@ list adds the rest. Each rule evaluates in Python and compiles to an Excel formu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from . import expr
 from .errors import FormDefinitionError
@@ -161,11 +162,12 @@ def compare(a: float, op: str, b: float, tolerance: float = 0.0) -> bool:
     return a >= b - eps
 
 
-def _structural(form: "Form") -> list[Rule]:
+def _structural(form: Form) -> list[Rule]:
     out = []
     for ind in form.indicators:
         if ind.sum_of:
-            check = "{%s} == %s" % (ind.code, " + ".join("{%s}" % c for c in ind.sum_of))
+            parts = " + ".join(f"{{{c}}}" for c in ind.sum_of)
+            check = f"{{{ind.code}}} == {parts}"
             out.append(_make(form, {
                 "id": f"tong-{ind.code}", "check": check, "severity": "error",
                 "missing": "skip_if_all",
@@ -176,14 +178,14 @@ def _structural(form: "Form") -> list[Rule]:
         if (ind.rel == "part" and parent is not None and parent.has_values
                 and ind.code not in parent.sum_of):
             out.append(_make(form, {
-                "id": f"trong-do-{ind.code}", "check": "{%s} <= {%s}" % (ind.code, parent.code),
+                "id": f"trong-do-{ind.code}", "check": f"{{{ind.code}}} <= {{{parent.code}}}",
                 "severity": "error", "missing": "skip_if_any",
                 "message": f"«Trong đó» dòng {ind.code} không được lớn hơn dòng {parent.code}.",
             }, generated=True))
     return out
 
 
-def _make(form: "Form", data: Any, generated: bool = False) -> Rule:
+def _make(form: Form, data: Any, generated: bool = False) -> Rule:
     entry = f"rules[{data.get('id', '?') if isinstance(data, dict) else '?'}]"
     fail = lambda problem: FormDefinitionError(form.path, entry, problem)  # noqa: E731
     if not isinstance(data, dict):
@@ -227,8 +229,8 @@ def _make(form: "Form", data: Any, generated: bool = False) -> Rule:
                 when=when, when_text=str(data.get("when", "") or ""))
 
 
-@lru_cache(maxsize=None)
-def form_rules(form: "Form") -> tuple[Rule, ...]:
+@cache
+def form_rules(form: Form) -> tuple[Rule, ...]:
     """Structural rules from the form's shape, then its declared ``rules:``."""
     rules = _structural(form) + [_make(form, r) for r in form.rules_raw]
     ids = [r.id for r in rules]

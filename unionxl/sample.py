@@ -11,7 +11,7 @@ with the validator itself.
 from __future__ import annotations
 
 import random
-from typing import Callable
+from collections.abc import Callable
 
 from . import expr
 from .form import Form, Indicator
@@ -76,7 +76,7 @@ def _sums(form: Form, out: Values, periods: list[str]) -> None:
                 if all(v is None for v in parts):
                     row.pop(p, None)
                     continue
-                for c, v in zip(ind.sum_of, parts):
+                for c in ind.sum_of:
                     out.setdefault(c, {}).setdefault(p, 0.0)
                 row[p] = round(sum(out[c][p] for c in ind.sum_of), 2)
     for ind in form.valued:

@@ -8,10 +8,10 @@ readable by unionxl whatever the user does to the layout.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Mapping
 
 import xlsxwriter
 from xlsxwriter.utility import xl_range
@@ -20,8 +20,17 @@ from . import __version__
 from .atomic import atomic_output
 from .form import Form, Indicator
 from .formulas import compute, excel_formulas
-from .layout import (FIRST_DATA_ROW, HEAD1, HEAD2, KEY_MARKER, KEY_ROW, META_SHEET,
-                     SECTION_PREFIX, SheetMap, column_keys, template_map)
+from .layout import (
+    FIRST_DATA_ROW,
+    HEAD1,
+    HEAD2,
+    KEY_MARKER,
+    KEY_ROW,
+    META_SHEET,
+    SECTION_PREFIX,
+    SheetMap,
+    template_map,
+)
 
 FONT = "Times New Roman"  # the font of Vietnamese administrative documents; full diacritics
 INPUT_FILL = "#FFF2CC"
@@ -332,8 +341,14 @@ def _live_formatting(wb, ws, form: Form, m: SheetMap) -> None:
 
 
 def _checks_sheet(wb, form: Form, m: SheetMap, data) -> None:
-    from .checks import CHECK_COLS, CHECK_HEADER_ROW, CHECK_MARKER, CHECK_SHEET, checks, \
-        link_formula
+    from .checks import (
+        CHECK_COLS,
+        CHECK_HEADER_ROW,
+        CHECK_MARKER,
+        CHECK_SHEET,
+        checks,
+        link_formula,
+    )
     from .rules import FAIL, PASS, SKIP
     from .validate import rule_outcomes
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from .form import nfc
@@ -11,7 +11,7 @@ from .form import nfc
 SAMPLE_UNITS = Path(__file__).parent / "data" / "units.csv"
 
 
-@lru_cache(maxsize=None)
+@cache
 def sample_units() -> tuple[dict[str, str], ...]:
     with open(SAMPLE_UNITS, encoding="utf-8", newline="") as fh:
         return tuple({k: nfc(v or "") for k, v in row.items()} for row in csv.DictReader(fh))
