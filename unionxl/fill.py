@@ -7,13 +7,11 @@ formula a user overwrote or deleted is restored.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
 
-from . import expr
 from .atomic import atomic_output
 from .checks import CHECK_COLS, CHECK_MARKER, checks, link_formula
 from .form import Form
@@ -38,7 +36,7 @@ def fill(book_path: str | Path, out: str | Path | None = None) -> FillResult:
     # cells that a (stale) merged range covers.
     m = book.map
     missing_codes, _ = m.missing(book.form)
-    usable = _without_rows(book.form, missing_codes)
+    usable = book.form.without_rows(missing_codes)
     formulas = excel_formulas(usable, m)
     restored = []
     for (r, c), text in sorted(formulas.items()):
@@ -72,19 +70,3 @@ def _refill_checks(wb, form: Form, m) -> list[str]:
                     restored.append(f"{ws.title}!{cell.coordinate}")
                 cell.value = text
     return restored
-
-
-def _without_rows(form: Form, missing: list[str]) -> Form:
-    """The form minus rows deleted from the sheet (and formulas that depend on them)."""
-    if not missing:
-        return form
-    gone = set(missing)
-    keep = []
-    for ind in form.indicators:
-        if ind.code in gone:
-            continue
-        if ind.formula and any(r.code in gone for r in expr.refs(ind.parsed_formula())):
-            gone.add(ind.code)
-            continue
-        keep.append(ind)
-    return dataclasses.replace(form, indicators=tuple(keep), _by_code={})

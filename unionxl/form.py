@@ -142,6 +142,20 @@ class Form:
     def valued(self) -> list[Indicator]:
         return [i for i in self.indicators if i.has_values]
 
+    def without_rows(self, missing: list[str]) -> Form:
+        """The form minus rows deleted from a sheet (and derived rows that need them)."""
+        if not missing:
+            return self
+        gone = set(missing)
+        keep = []
+        for ind in self.indicators:
+            if ind.code in gone or (ind.formula and any(
+                    r.code in gone for r in expr.refs(ind.parsed_formula()))):
+                gone.add(ind.code)
+                continue
+            keep.append(ind)
+        return dataclasses.replace(self, indicators=tuple(keep), _by_code={})
+
     def children(self, code: str) -> list[Indicator]:
         return [i for i in self.indicators if i.parent == code]
 

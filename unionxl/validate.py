@@ -12,13 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from xlsxwriter.utility import xl_rowcol_to_cell
+
 from . import expr
 from .errors import WorkbookError
 from .form import Form, Indicator
 from .formulas import compute, excel_formulas
 from .issues import Issue, make
+from .layout import duplicated_keys
 from .numbers import format_vn, read_text
-from .rules import form_rules
+from .rules import FAIL, OP_TEXT, PASS, SKIP, form_rules
 from .workbook import Book, as_number, formula_refs, is_date, read_book
 
 # Year-on-year jump (warning): the larger of two consecutive non-zero years is at least
@@ -175,8 +178,6 @@ CELL_CODES = {"text-number", "ambiguous-number", "not-a-number", "compound-entry
 
 def rule_statuses(book: Book) -> dict[tuple[str, str], str]:
     """(rule id, period) → the status text the workbook's "Kiểm tra" sheet must show."""
-    from .rules import FAIL, PASS, SKIP
-
     issues, values = check_book(book)
     return {(rule.id, p): SKIP if ok is None else PASS if ok else FAIL[rule.severity]
             for rule, p, ok, _, _ in rule_outcomes(book.form, values, bad_cells(issues))}
@@ -188,8 +189,6 @@ def _where(book: Book, code: str, key: str) -> dict[str, str]:
 
 
 def _layout(book: Book) -> list[Issue]:
-    from .layout import duplicated_keys
-
     out = []
     missing, _ = book.map.missing(book.form)
     for code in missing:
@@ -200,8 +199,6 @@ def _layout(book: Book) -> list[Issue]:
                         cell=book.map.addr(code, "label") if code in book.map.rows else ""))
     for code, r in book.map.rows.items():
         if not book.form.has(code):
-            from xlsxwriter.utility import xl_rowcol_to_cell
-
             out.append(make("unknown-row", sheet=book.sheet, indicator=code,
                             cell=xl_rowcol_to_cell(r, book.map.key_col)))
     return out
@@ -250,9 +247,7 @@ def _formulas(book: Book) -> list[Issue]:
     out = []
     codes = {v: k for k, v in book.map.rows.items()}
     keys = {v: k for k, v in book.map.cols.items()}
-    for (r, c) in excel_formulas(_present_rows(book.form, missing_codes), book.map):
-        from xlsxwriter.utility import xl_rowcol_to_cell
-
+    for (r, c) in excel_formulas(book.form.without_rows(missing_codes), book.map):
         addr = xl_rowcol_to_cell(r, c)
         if addr in present:
             continue
@@ -263,12 +258,6 @@ def _formulas(book: Book) -> list[Issue]:
         else:
             out.append(make("formula-overwritten", value=raw, **where))
     return out
-
-
-def _present_rows(form: Form, missing: list[str]) -> Form:
-    from .fill import _without_rows
-
-    return _without_rows(form, missing)
 
 
 def _required(book: Book, values: dict[str, dict[str, float]]) -> list[Issue]:
@@ -332,8 +321,6 @@ def rule_outcomes(form: Form, values: dict[str, dict[str, float]],
 def _rules(book: Book, values: dict[str, dict[str, float]],
            bad: set[tuple[str, str]]) -> list[Issue]:
     out = []
-    from .rules import OP_TEXT
-
     for rule, p, ok, left, right in rule_outcomes(book.form, values, bad):
         if ok is not False:
             continue
