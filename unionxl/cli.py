@@ -63,6 +63,22 @@ def _parser() -> argparse.ArgumentParser:
     fix.add_argument("book", metavar="TỆP.xlsx")
     fix.add_argument("-o", "--output", required=True, metavar="TỆP_RA.xlsx")
 
+    con = sub.add_parser("consolidate", help="tổng hợp báo cáo của các đơn vị")
+    con.add_argument("inputs", nargs="+", metavar="ĐẦU_VÀO",
+                     help="tệp Excel, thư mục, thư điện tử (.eml, .msg) hoặc tệp nén .zip")
+    con.add_argument("-o", "--output", required=True, metavar="TỔNG_HỢP.xlsx")
+    con.add_argument("--units", metavar="DANH_SÁCH", help="danh sách đơn vị phải báo cáo "
+                     "(CSV hoặc XLSX, cột code,name)")
+    con.add_argument("--json", metavar="BÁO_CÁO.json", help="ghi kết quả dạng JSON")
+    con.add_argument("--unit", default="TONG-HOP", metavar="MÃ",
+                     help="mã đơn vị tổng hợp (ghi vào tệp kết quả)")
+    con.add_argument("--unit-name", default="", metavar="TÊN", help="tên đơn vị tổng hợp")
+    con.add_argument("--form", metavar="BIỂU_MẪU", help="biểu mẫu (mặc định: theo đa số tệp)")
+    con.add_argument("--term", help="nhiệm kỳ, ví dụ 2023-2028")
+    con.add_argument("--province", help="tên tỉnh ở tiêu đề")
+    con.add_argument("--workers", type=int, default=None, metavar="N",
+                     help="số tiến trình đọc song song (mặc định: 2)")
+
     demo = sub.add_parser("demo", help="chạy thử toàn bộ quy trình trên số liệu mẫu")
     demo.add_argument("dir", nargs="?", default="unionxl-demo", metavar="THƯ_MỤC")
     return p
@@ -105,6 +121,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _validate(args)
     if args.command == "fix-numbers":
         return _fix_numbers(args)
+    if args.command == "consolidate":
+        return _consolidate(args)
     if args.command == "demo":
         from .demo import run_demo
 
@@ -208,6 +226,48 @@ def _validate(args: argparse.Namespace) -> int:
                 marked = annotate(f, outdir / (Path(f.path).stem + "-kiem-tra.xlsx"))
                 print(f"Bản đánh dấu: {marked}")
     return report.exit_code
+
+
+def _consolidate(args: argparse.Namespace) -> int:
+    from .atomic import atomic_output
+    from .consolidate import consolidate, load_units
+    from .report_book import write_consolidated
+
+    units = load_units(args.units) if args.units else None
+    form = load_form(args.form, args.term) if args.form else None
+    run = consolidate(args.inputs, units, form, args.workers, progress=progress_bar)
+    write_consolidated(run, args.output, args.unit, args.unit_name, args.province)
+    if args.json:
+        import json
+
+        with atomic_output(args.json) as tmp:
+            tmp.write_text(json.dumps(run.to_dict(), ensure_ascii=False, indent=2),
+                           encoding="utf-8")
+    print_ledger(run)
+    print(f"Kết quả: {args.output}" + (f"; báo cáo JSON: {args.json}" if args.json else ""))
+    return run.exit_code
+
+
+def print_ledger(run) -> None:
+    from .consolidate import STATUS_VI
+
+    for row in run.ledger:
+        who = f"{row.unit_code} {row.unit_name}".strip() or row.file
+        print(f"  {STATUS_VI[row.status]:<22} {who:<40.40} {row.note[:90]}")
+    counts = {k: sum(r.status == k for r in run.ledger) for k in STATUS_VI}
+    print("Tổng: " + ", ".join(f"{STATUS_VI[k].lower()} {v}" for k, v in counts.items() if v)
+          + f". Đã cộng {len(run.used)} báo cáo.")
+
+
+def progress_bar(i: int, n: int, label: str) -> None:
+    if not sys.stdout.isatty() and i != n:
+        return  # a log file gets the finished bar only
+    width = 30
+    done = int(width * i / n)
+    sys.stdout.write(f"\r  [{'#' * done}{'.' * (width - done)}] {i}/{n} {label[-40:]:<40}")
+    if i == n:
+        sys.stdout.write("\n")
+    sys.stdout.flush()
 
 
 def _fix_numbers(args: argparse.Namespace) -> int:

@@ -72,6 +72,33 @@ _KINDS = [
     Kind("year-jump", "Biến động bất thường giữa hai năm", "warning",
          "Số {value} so với năm trước ({previous}) thay đổi gấp {factor} lần. Hãy kiểm tra lại "
          "(gõ thừa/thiếu chữ số?)."),
+    # -- submissions (consolidation) --------------------------------------------------------
+    Kind("lock-file", "Tệp khóa tạm của Excel", "warning",
+         "«{name}» là tệp khóa tạm Excel tạo khi một sổ tính đang mở; không phải báo cáo, đã "
+         "bỏ qua."),
+    Kind("not-a-workbook", "Không phải tệp Excel", "error",
+         "Tệp «{name}» không phải sổ tính Excel ({detail}); đã bỏ qua."),
+    Kind("encrypted-workbook", "Tệp có mật khẩu", "error",
+         "Tệp được bảo vệ bằng mật khẩu mở tệp nên không đọc được. Hãy bỏ mật khẩu (File > "
+         "Info > Protect Workbook > Encrypt with Password, xóa mật khẩu), lưu rồi gửi lại."),
+    Kind("legacy-format", "Định dạng .xls cũ", "warning",
+         "Tệp ở định dạng Excel 97-2003 (.xls): đã đọc số liệu nhưng không kiểm tra được công "
+         "thức. Lần sau hãy lưu dạng .xlsx."),
+    Kind("macros-present", "Tệp có macro", "warning",
+         "Tệp có macro (VBA): chỉ đọc số liệu, macro không bao giờ được chạy. Hãy gửi bản "
+         ".xlsx không có macro."),
+    Kind("external-links", "Có liên kết ngoài", "warning",
+         "Tệp có liên kết tới tệp khác ({detail}); các liên kết không được mở và không được "
+         "tin. Hãy xóa liên kết (Data > Edit Links > Break Link)."),
+    Kind("archive-rejected", "Tệp nén không an toàn", "error",
+         "Tệp nén «{name}» không được giải nén: {detail}."),
+    Kind("unknown-unit", "Đơn vị không có trong danh sách", "warning",
+         "Đơn vị «{detail}» không có trong danh sách đơn vị phải báo cáo; số liệu không được "
+         "tổng hợp. Kiểm tra mã đơn vị trong tệp hoặc bổ sung danh sách."),
+    Kind("unit-matched-by-name", "Nhận đơn vị theo tên", "warning",
+         "Tệp không có mã đơn vị dùng được; đã nhận là {detail} theo tên đơn vị."),
+    Kind("duplicate-submission", "Nộp trùng", "warning",
+         "Đơn vị đã nộp nhiều tệp; {detail}"),
     # -- rules ------------------------------------------------------------------------------
     Kind("rule-violation", "Vi phạm quy tắc kiểm tra", "error",
          "{rule_text} ({check}; năm {period}: {left} {op} {right} không đúng)."),

@@ -67,8 +67,8 @@ FIRST_DATA_ROW = KEY_ROW + 3
 KEY_COL = 0
 
 
-def template_map(form: Form) -> SheetMap:
-    m = SheetMap(form.sheet, KEY_ROW, KEY_COL)
+def template_map(form: Form, sheet: str | None = None) -> SheetMap:
+    m = SheetMap(sheet or form.sheet, KEY_ROW, KEY_COL)
     for j, key in enumerate(column_keys(form)):
         m.cols[key] = KEY_COL + 1 + j
     r = FIRST_DATA_ROW

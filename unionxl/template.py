@@ -8,10 +8,11 @@ readable by unionxl whatever the user does to the layout.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import xlsxwriter
 from xlsxwriter.utility import xl_range
@@ -99,10 +100,16 @@ def write_template(
     province: str | None = None,
     data: Mapping[str, Mapping[str, float]] | None = None,
     created: datetime | None = None,
+    sheet: str | None = None,
+    extra: Callable[[Any, SheetMap], None] | None = None,
 ) -> SheetMap:
-    """Write a data-entry workbook for ``form``; returns where every cell is."""
+    """Write a data-entry workbook for ``form``; returns where every cell is.
+
+    ``sheet`` renames the data sheet (the consolidated workbook's "TỔNG HỢP"); ``extra`` adds
+    sheets to the same workbook before it is closed.
+    """
     data = data or {}
-    m = template_map(form)
+    m = template_map(form, sheet)
     with atomic_output(out) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False,
                                             "strings_to_formulas": False})
@@ -111,6 +118,8 @@ def write_template(
         _properties(wb, form, ident, created or datetime.now())
         _data_sheet(wb, form, m, ident, data)
         _checks_sheet(wb, form, m, data)
+        if extra is not None:
+            extra(wb, m)
         _guide_sheet(wb, form)
         _meta_sheet(wb, ident)
         wb.close()
@@ -171,7 +180,7 @@ class _Formats:
 
 
 def _data_sheet(wb, form: Form, m: SheetMap, ident: Identity, data) -> None:
-    ws = wb.add_worksheet(form.sheet)
+    ws = wb.add_worksheet(m.sheet)
     f = _Formats(wb)
     c = m.cols
     periods = form.period_keys

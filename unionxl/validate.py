@@ -40,6 +40,7 @@ class FileReport:
     unit_name: str = ""
     form_id: str = ""
     form_version: str = ""
+    term: str = ""
     sheet: str = ""
     status: str = "valid"  # valid | invalid | unreadable
     issues: list[Issue] = field(default_factory=list)
@@ -56,7 +57,8 @@ class FileReport:
     def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path, "unit_code": self.unit_code, "unit_name": self.unit_name,
-            "form_id": self.form_id, "form_version": self.form_version, "sheet": self.sheet,
+            "form_id": self.form_id, "form_version": self.form_version, "term": self.term,
+            "sheet": self.sheet,
             "status": self.status, "sha256": self.sha256, "errors": self.errors,
             "warnings": self.warnings, "issues": [i.to_dict() for i in self.issues],
         }
@@ -141,6 +143,7 @@ def validate_file(path: str | Path, form: Form | None = None) -> FileReport:
         return rep
     rep.unit_code, rep.unit_name = book.unit_code, book.identity.get("unit_name", "")
     rep.form_id, rep.form_version, rep.sheet = book.form.id, str(book.form.version), book.sheet
+    rep.term = book.form.term
     rep.issues, rep.values = check_book(book)
     rep.status = "invalid" if rep.errors else "valid"
     return rep

@@ -1,0 +1,422 @@
+"""Consolidation: many emailed workbooks → one provincial workbook, with a ledger.
+
+Every input is gathered (workbooks, folders, .eml/.msg, .zip), validated, matched to the units
+registry (by code, else by name, and the match is stated), de-duplicated (the copy the unit
+saved last is kept, and said so) and summed over units from its *input* cells only; every
+derived number is recomputed. The result is a data-entry workbook of the same form ("TỔNG HỢP",
+a valid submission to the level above) plus the ledger, a per-unit detail that traces every
+total, the issues and charts.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+import zipfile
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+from .form import Form, load_form
+from .formulas import compute
+from .issues import Issue, make
+from .sources import Source, gather
+from .validate import FileReport, validate_file
+
+CONSOLIDATED_SHEET = "TỔNG HỢP"
+LEDGER_SHEET = "Tình hình nộp báo cáo"
+DETAIL_SHEET = "Chi tiết"
+ISSUES_SHEET = "Lỗi"
+CHART_SHEET = "Biểu đồ"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+STATUS_VI = {
+    "accepted": "Đã nhận",
+    "accepted_with_warnings": "Đã nhận (có cảnh báo)",
+    "rejected": "Bị từ chối",
+    "missing": "Chưa nộp",
+    "superseded": "Bản trùng (không dùng)",
+    "unknown_unit": "Đơn vị lạ",
+    "ignored": "Bỏ qua",
+}
+IN_TOTALS = ("accepted", "accepted_with_warnings")
+
+
+# -- units registry ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    parent: str = ""
+    kind: str = ""
+
+
+_ABBREVIATIONS = [("lien doan lao dong", "ldld"), ("cong doan nganh", "cdn"),
+                  ("cong doan co so", "cdcs"), ("cong doan", "cd"), ("thanh pho", "tp"),
+                  ("khu cong nghiep", "kcn")]
+
+
+def name_key(name: str) -> str:
+    """Diacritics-, case-, space- and Unicode-form-insensitive key of a unit name."""
+    text = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D")).lower()
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    for long, short in _ABBREVIATIONS:
+        text = re.sub(rf"\b{long}\b", short, text)
+    return text.replace(" ", "")
+
+
+def load_units(path: str | Path) -> list[Unit]:
+    from .errors import DataFileError
+
+    path = Path(path)
+    rows: list[dict[str, Any]]
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        from .workbook import open_workbook
+
+        grid = open_workbook(path).get_sheet_by_index(0).to_python()
+        header = [str(h).strip().lower() for h in (grid[0] if grid else [])]
+        rows = [dict(zip(header, r, strict=False)) for r in grid[1:]]
+    else:
+        import csv
+
+        try:
+            with open(path, encoding="utf-8-sig", newline="") as fh:
+                reader = csv.DictReader(fh)
+                rows = [{(k or "").strip().lower(): v for k, v in r.items()} for r in reader]
+        except OSError as exc:
+            raise DataFileError(str(path), None, f"không mở được ({exc.strerror})") from exc
+    units, seen = [], set()
+    for i, r in enumerate(rows, start=2):
+        code = str(r.get("code") or "").strip()
+        name = unicodedata.normalize("NFC", str(r.get("name") or "").strip())
+        if not code and not name:
+            continue
+        if not code or not name:
+            raise DataFileError(str(path), i, "mỗi đơn vị cần cả cột code và name")
+        if code in seen:
+            raise DataFileError(str(path), i, f"mã đơn vị «{code}» bị trùng")
+        seen.add(code)
+        units.append(Unit(code, name, str(r.get("parent") or "").strip(),
+                          str(r.get("kind") or "").strip()))
+    if not units:
+        raise DataFileError(str(path), None, "danh sách đơn vị rỗng (cần cột code,name)")
+    return units
+
+
+# -- one submission ------------------------------------------------------------------------
+@dataclass
+class Submission:
+    source: Source
+    report: FileReport
+    modified: str = ""  # ISO time the unit last saved the workbook
+    unit_code: str = ""  # registry code it was matched to
+    match: str = ""  # code | name | ""
+    status: str = ""
+    note: str = ""
+
+    @property
+    def form_key(self) -> tuple[str, str, str]:
+        r = self.report
+        return (r.form_id, r.form_version, r.term)
+
+
+def assess(source: Source) -> Submission:
+    """Validate one workbook and add what only consolidation looks at. Runs in a worker."""
+    path = source.path
+    assert path is not None
+    head = path.read_bytes()[:8] if path.exists() else b""
+    if head == OLE_MAGIC and path.suffix.lower() in (".xlsx", ".xlsm", ".xlsb"):
+        rep = FileReport(str(path), _sha(path), status="unreadable")
+        rep.issues.append(make("encrypted-workbook"))
+        return Submission(source, rep)
+    rep = validate_file(path)
+    sub = Submission(source, rep, modified=_modified(path))
+    extra: list[Issue] = []
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+        if any(n.lower().endswith("vbaproject.bin") for n in names):
+            extra.append(make("macros-present"))
+        links = [n for n in names if n.startswith("xl/externalLinks/") and n.endswith(".xml")]
+        if links:
+            extra.append(make("external-links", detail=f"{len(links)} liên kết"))
+    elif rep.status != "unreadable":
+        extra.append(make("legacy-format"))
+    rep.issues[:0] = extra
+    if rep.status == "valid" and rep.errors:
+        rep.status = "invalid"
+    return sub
+
+
+def _sha(path: Path) -> str:
+    from .validate import sha256_file
+
+    return sha256_file(path)
+
+
+def _modified(path: Path) -> str:
+    """When the unit last saved it: docProps/core.xml, else the file's own time."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            core = ElementTree.fromstring(zf.read("docProps/core.xml"))
+        for el in core.iter("{http://purl.org/dc/terms/}modified"):
+            if el.text:
+                return el.text.strip()
+    except (KeyError, zipfile.BadZipFile, OSError, ElementTree.ParseError):
+        pass
+    return datetime.fromtimestamp(path.stat().st_mtime).isoformat(timespec="seconds") + "Z"
+
+
+# -- the whole run -------------------------------------------------------------------------
+@dataclass
+class LedgerRow:
+    unit_code: str
+    unit_name: str
+    status: str
+    file: str = ""
+    sha256: str = ""
+    form_version: str = ""
+    errors: int = 0
+    warnings: int = 0
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.__dict__, "status_vi": STATUS_VI[self.status]}
+
+
+@dataclass
+class Consolidation:
+    form: Form
+    submissions: list[Submission] = field(default_factory=list)
+    skipped: list[Source] = field(default_factory=list)
+    ledger: list[LedgerRow] = field(default_factory=list)
+    totals: dict[str, dict[str, float]] = field(default_factory=dict)
+    units: list[Unit] = field(default_factory=list)
+
+    @property
+    def used(self) -> list[Submission]:
+        return [s for s in self.submissions if s.status in IN_TOTALS]
+
+    @property
+    def computed(self) -> dict[str, dict[str, float | None]]:
+        return compute(self.form, self.totals)
+
+    def consolidated(self) -> dict[str, dict[str, float]]:
+        out: dict[str, dict[str, float]] = {}
+        for code, row in self.computed.items():
+            vals = {k: v for k, v in row.items() if v is not None and k != "pct"}
+            if vals:
+                out[code] = vals
+        return out
+
+    @property
+    def exit_code(self) -> int:
+        if not self.used:
+            return 2
+        bad = {"rejected", "missing"}
+        return 1 if any(r.status in bad for r in self.ledger) else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        files = []
+        for s in self.submissions:
+            d = s.report.to_dict()
+            d.update(path=s.source.name, origin=s.source.origin, unit_code=s.unit_code or
+                     s.report.unit_code, ledger_status=s.status, match=s.match,
+                     modified=s.modified)
+            files.append(d)
+        for s in self.skipped:
+            issue = _skip_issue(s)
+            files.append({"path": s.name, "origin": s.origin, "unit_code": "", "status":
+                          "ignored", "ledger_status": "ignored", "sha256": "",
+                          "issues": [issue.to_dict()]})
+        counts = Counter(r.status for r in self.ledger)
+        return {
+            "form": {"id": self.form.id, "version": self.form.version, "term": self.form.term},
+            "stats": {k: counts.get(k, 0) for k in STATUS_VI},
+            "files": files,
+            "ledger": [r.to_dict() for r in self.ledger],
+            "consolidated": self.consolidated(),
+            "excluded": sorted({s.unit_code or s.report.unit_code for s in self.submissions
+                                if s.status == "rejected"} - {""}),
+        }
+
+
+def _skip_issue(s: Source) -> Issue:
+    return make(s.skipped, name=s.name, detail=s.detail)
+
+
+def consolidate(inputs: list[str | Path], units: list[Unit] | None = None,
+                form: Form | None = None, workers: int | None = None,
+                progress: Callable[[int, int, str], None] | None = None) -> Consolidation:
+    with tempfile.TemporaryDirectory(prefix="unionxl-") as tmp:
+        gathered = gather(inputs, Path(tmp))
+        books = gathered.workbooks
+        subs = _assess_all(books, workers, progress)
+    chosen = form or _majority_form(subs)
+    run = Consolidation(chosen, subs, [s for s in gathered.sources if s.skipped],
+                        units=units or [])
+    _check_form(run)
+    _match_units(run)
+    _deduplicate(run)
+    _statuses(run)
+    run.ledger = _ledger(run)
+    run.totals = _sum(run)
+    return run
+
+
+def _assess_all(books: list[Source], workers: int | None,
+                progress: Callable[[int, int, str], None] | None) -> list[Submission]:
+    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    out: list[Submission] = []
+    if workers > 1 and len(books) >= 8:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for i, sub in enumerate(pool.map(assess, books, chunksize=4), start=1):
+                out.append(_lean(sub))
+                if progress:
+                    progress(i, len(books), sub.source.name)
+    else:
+        for i, src in enumerate(books, start=1):
+            out.append(_lean(assess(src)))
+            if progress:
+                progress(i, len(books), src.name)
+    return out
+
+
+def _lean(sub: Submission) -> Submission:
+    """Keep the numbers and issues only: memory stays flat as the number of files grows."""
+    sub.source.path = None  # the temporary copy is gone after the run
+    return sub
+
+
+def _majority_form(subs: list[Submission]) -> Form:
+    keys = Counter(s.form_key for s in subs if s.report.form_id)
+    if not keys:
+        from .errors import UnionxlError
+
+        raise UnionxlError("Không có tệp nào là biểu mẫu unionxl đọc được; không có gì để "
+                           "tổng hợp. Xem danh sách lỗi từng tệp ở trên.")
+    (form_id, _version, term), _ = keys.most_common(1)[0]
+    return load_form(form_id, term or None)
+
+
+def _check_form(run: Consolidation) -> None:
+    want = (run.form.id, str(run.form.version), run.form.term)
+    for s in run.submissions:
+        if s.report.status != "unreadable" and s.form_key != want:
+            got = f"{s.report.form_id} phiên bản {s.report.form_version}, nhiệm kỳ {s.report.term}"
+            s.report.issues.insert(0, make("wrong-form", detail=f"{got} (cần {run.form.id} "
+                                           f"phiên bản {run.form.version}, nhiệm kỳ "
+                                           f"{run.form.term})"))
+            s.report.status = "invalid"
+
+
+def _match_units(run: Consolidation) -> None:
+    by_code = {u.code: u for u in run.units}
+    by_name = {name_key(u.name): u for u in run.units}
+    for s in run.submissions:
+        code = s.report.unit_code
+        if not run.units:
+            s.unit_code, s.match = code, "code" if code else ""
+            continue
+        if code in by_code:
+            s.unit_code, s.match = code, "code"
+            continue
+        unit = by_name.get(name_key(s.report.unit_name)) if s.report.unit_name else None
+        if unit is not None:
+            s.unit_code, s.match = unit.code, "name"
+            how = (f"mã «{code}» không có trong danh sách" if code else "tệp không ghi mã")
+            s.report.issues.insert(0, make("unit-matched-by-name",
+                                           detail=f"{unit.code} – {unit.name} ({how}; tên "
+                                                  f"trong tệp: «{s.report.unit_name}»)"))
+
+
+def _deduplicate(run: Consolidation) -> None:
+    groups: dict[str, list[Submission]] = {}
+    for s in run.submissions:
+        if s.unit_code and s.report.status != "unreadable":
+            groups.setdefault(s.unit_code, []).append(s)
+    for subs in groups.values():
+        if len(subs) < 2:
+            continue
+        # The copy the unit saved last wins, whatever its state (it is what they mean).
+        subs.sort(key=lambda s: (s.modified, s.source.name))
+        kept = subs[-1]
+        for s in subs[:-1]:
+            same = s.report.sha256 == kept.report.sha256
+            why = ("trùng hệt tệp " if same else "cũ hơn tệp ") + f"«{kept.source.name}»"
+            if not same:
+                why += f" (lưu lúc {kept.modified}, bản này lúc {s.modified})"
+            s.status = "superseded"
+            s.note = f"Không dùng: {why}."
+            s.report.issues.insert(0, make("duplicate-submission",
+                                           detail=f"bản này không được dùng: {why}."))
+        kept.note = (f"Dùng bản lưu sau cùng ({kept.modified}); {len(subs) - 1} bản khác "
+                     "không dùng.")
+
+
+def _statuses(run: Consolidation) -> None:
+    known = {u.code for u in run.units}
+    for s in run.submissions:
+        if s.status == "superseded":
+            continue
+        if s.report.status in ("unreadable", "invalid"):
+            s.status = "rejected"
+            first = next((i.message for i in s.report.issues if i.severity == "error"), "")
+            s.note = f"{s.report.errors} lỗi. {first}"
+        elif run.units and s.unit_code not in known:
+            s.status = "unknown_unit"
+            detail = f"{s.report.unit_code or '(không mã)'} – {s.report.unit_name or '?'}"
+            s.report.issues.insert(0, make("unknown-unit", detail=detail))
+            s.note = "Không có trong danh sách đơn vị; không tổng hợp."
+        else:
+            s.status = "accepted_with_warnings" if s.report.warnings else "accepted"
+
+
+def _ledger(run: Consolidation) -> list[LedgerRow]:
+    rows: list[LedgerRow] = []
+    names = {u.code: u.name for u in run.units}
+    by_unit: dict[str, list[Submission]] = {}
+    for s in run.submissions:
+        by_unit.setdefault(s.unit_code, []).append(s)
+
+    def row(s: Submission) -> LedgerRow:
+        r = s.report
+        return LedgerRow(s.unit_code or r.unit_code, names.get(s.unit_code, r.unit_name),
+                         s.status, s.source.name, r.sha256, r.form_version, r.errors,
+                         r.warnings, s.note)
+
+    expected = [u.code for u in run.units] or sorted(c for c in by_unit if c)
+    for code in expected:
+        subs = by_unit.get(code, [])
+        main = [s for s in subs if s.status != "superseded"]
+        if not main:
+            rows.append(LedgerRow(code, names.get(code, ""), "missing",
+                                  note="Chưa nhận được báo cáo."))
+        rows += [row(s) for s in main] + [row(s) for s in subs if s.status == "superseded"]
+    listed = set(expected)
+    for s in run.submissions:
+        if s.unit_code not in listed:
+            rows.append(row(s))
+    for src in run.skipped:
+        issue = _skip_issue(src)
+        rows.append(LedgerRow("", "", "ignored", src.name, note=issue.message))
+    return rows
+
+
+def _sum(run: Consolidation) -> dict[str, dict[str, float]]:
+    totals: dict[str, dict[str, float]] = {}
+    for s in run.used:
+        for code, row in s.report.values.items():
+            if not run.form.has(code) or run.form.indicator(code).across == "none":
+                continue
+            target = totals.setdefault(code, {})
+            for key, v in row.items():
+                target[key] = target.get(key, 0.0) + v
+    return totals

@@ -1,0 +1,220 @@
+"""The consolidated workbook: "TỔNG HỢP" in exactly the form's layout (a valid submission to
+the level above), the ledger, a per-unit detail whose formulas trace every total, the issues,
+and charts. Built with XlsxWriter in one pass and written atomically."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+from .checks import quote_sheet
+from .consolidate import (
+    CHART_SHEET,
+    CONSOLIDATED_SHEET,
+    DETAIL_SHEET,
+    ISSUES_SHEET,
+    LEDGER_SHEET,
+    STATUS_VI,
+    Consolidation,
+)
+from .layout import SheetMap
+from .template import FONT, HEADER_FILL, write_template
+
+SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo"}
+
+
+def write_consolidated(run: Consolidation, out: str | Path, unit_code: str = "TONG-HOP",
+                       unit_name: str = "", province: str | None = None) -> SheetMap:
+    def extra(wb, m: SheetMap) -> None:
+        fmt = _Formats(wb)
+        _excluded_note(wb.get_worksheet_by_name(m.sheet), run, m, fmt)
+        _ledger_sheet(wb, run, fmt)
+        _detail_sheet(wb, run, m, fmt)
+        _issues_sheet(wb, run, fmt)
+        _chart_sheet(wb, run, fmt)
+
+    return write_template(run.form, out, unit_code, unit_name or "BẢNG TỔNG HỢP", province,
+                          run.totals, sheet=CONSOLIDATED_SHEET, extra=extra)
+
+
+class _Formats:
+    def __init__(self, wb) -> None:
+        base = {"font_name": FONT, "font_size": 11, "valign": "top"}
+        self.title = wb.add_format({**base, "bold": True, "font_size": 13})
+        self.note = wb.add_format({**base, "italic": True, "text_wrap": True})
+        self.header = wb.add_format({**base, "bold": True, "border": 1, "text_wrap": True,
+                                     "bg_color": HEADER_FILL, "align": "center"})
+        self.cell = wb.add_format({**base, "border": 1, "text_wrap": True})
+        self.num = wb.add_format({**base, "border": 1, "num_format": "#,##0.##"})
+        self.status = {
+            "accepted": wb.add_format({**base, "border": 1, "bg_color": "#C6EFCE"}),
+            "accepted_with_warnings": wb.add_format({**base, "border": 1,
+                                                     "bg_color": "#FFEB9C"}),
+            "rejected": wb.add_format({**base, "border": 1, "bg_color": "#FFC7CE"}),
+            "missing": wb.add_format({**base, "border": 1, "bg_color": "#D9D9D9"}),
+        }
+
+
+def _excluded_note(ws, run: Consolidation, m: SheetMap, f: _Formats) -> None:
+    r = m.last_data_row + 2
+    c = m.cols["label"]
+    used = len(run.used)
+    left = [row for row in run.ledger if row.status in ("rejected", "missing", "unknown_unit")]
+    ws.write_string(r, c, f"Tổng hợp từ {used} báo cáo đã nhận (xem trang «{LEDGER_SHEET}»).",
+                    f.note)
+    if left:
+        parts = [f"{x.unit_code or x.file} – {STATUS_VI[x.status].lower()}" for x in left]
+        ws.write_string(r + 1, c, "Không tính vào tổng: " + "; ".join(parts) + ".", f.note)
+        ws.set_row(r + 1, 15 * (1 + len("; ".join(parts)) // 70))
+
+
+def _ledger_sheet(wb, run: Consolidation, f: _Formats) -> None:
+    ws = wb.add_worksheet(LEDGER_SHEET)
+    ws.write_string(0, 0, "TÌNH HÌNH NỘP BÁO CÁO", f.title)
+    counts = {k: sum(r.status == k for r in run.ledger) for k in STATUS_VI}
+    summary = ", ".join(f"{STATUS_VI[k].lower()}: {v}" for k, v in counts.items() if v)
+    ws.write_string(1, 0, f"Biểu mẫu {run.form.id} phiên bản {run.form.version}, nhiệm kỳ "
+                    f"{run.form.term}. {summary}.", f.note)
+    head = ["Mã đơn vị", "Tên đơn vị", "Tình trạng", "Tệp", "Lỗi", "Cảnh báo", "Ghi chú",
+            "Phiên bản", "SHA-256"]
+    widths = [11, 30, 20, 34, 6, 8, 60, 8, 20]
+    for c, (h, w) in enumerate(zip(head, widths, strict=True)):
+        ws.write_string(3, c, h, f.header)
+        ws.set_column(c, c, w)
+    for r, row in enumerate(run.ledger, start=4):
+        st = f.status.get(row.status, f.cell)
+        values = [row.unit_code, row.unit_name, STATUS_VI[row.status], row.file]
+        for c, v in enumerate(values):
+            ws.write_string(r, c, v, st if c == 2 else f.cell)
+        ws.write_number(r, 4, row.errors, f.num)
+        ws.write_number(r, 5, row.warnings, f.num)
+        ws.write_string(r, 6, row.note, f.cell)
+        ws.write_string(r, 7, row.form_version, f.cell)
+        ws.write_string(r, 8, row.sha256, f.cell)
+    ws.freeze_panes(4, 2)
+    ws.autofilter(3, 0, 3 + len(run.ledger), len(head) - 1)
+
+
+def _detail_sheet(wb, run: Consolidation, m: SheetMap, f: _Formats) -> None:
+    """One row per indicator × year, one column per unit used; Excel sums them and checks
+    the sum against the "TỔNG HỢP" cell, so every total can be traced to its units."""
+    ws = wb.add_worksheet(DETAIL_SHEET)
+    used = sorted(run.used, key=lambda s: s.unit_code)
+    ws.write_string(0, 0, "CHI TIẾT THEO ĐƠN VỊ (đối chiếu số tổng hợp)", f.title)
+    ws.write_string(1, 0, "Cột «Cộng» là công thức cộng các đơn vị; cột «Khớp» so với trang "
+                    f"«{CONSOLIDATED_SHEET}».", f.note)
+    head = ["Mã chỉ tiêu", "Chỉ tiêu", "Năm", *[s.unit_code for s in used], "Cộng",
+            CONSOLIDATED_SHEET, "Khớp"]
+    for c, h in enumerate(head):
+        ws.write_string(3, c, h, f.header)
+    ws.set_column(0, 0, 9)
+    ws.set_column(1, 1, 45)
+    ws.set_column(2, 2, 8)
+    ws.set_column(3, len(head) - 1, 11)
+    first_unit, last_unit = 3, 3 + len(used) - 1
+    sum_col = last_unit + 1
+    r = 4
+    form = run.form
+    for ind in form.valued:
+        for key in [*form.period_keys, "target"]:
+            vals = [s.report.values.get(ind.code, {}).get(key) for s in used]
+            if all(v is None for v in vals) or ind.code not in run.totals:
+                continue
+            ws.write_string(r, 0, ind.code, f.cell)
+            ws.write_string(r, 1, ind.label, f.cell)
+            ws.write_string(r, 2, "chỉ tiêu" if key == "target" else key, f.cell)
+            for j, v in enumerate(vals):
+                if v is None:
+                    ws.write_blank(r, first_unit + j, None, f.num)
+                else:
+                    ws.write_number(r, first_unit + j, v, f.num)
+            total = run.totals[ind.code].get(key, 0.0)
+            span = f"{xl_rowcol_to_cell(r, first_unit)}:{xl_rowcol_to_cell(r, last_unit)}"
+            ws.write_formula(r, sum_col, f"=SUM({span})", f.num, total)
+            ref = f"{quote_sheet(m.sheet)}!{m.addr(ind.code, key)}"
+            ws.write_formula(r, sum_col + 1, f"={ref}", f.num, total)
+            s_cell, t_cell = xl_rowcol_to_cell(r, sum_col), xl_rowcol_to_cell(r, sum_col + 1)
+            ws.write_formula(r, sum_col + 2, f'=IF(ABS(N({s_cell})-N({t_cell}))<=1E-6*MAX(1,'
+                             f'ABS(N({t_cell}))),"Khớp","LỆCH")', f.cell, "Khớp")
+            r += 1
+    ws.freeze_panes(4, 3)
+    ws.autofilter(3, 0, max(r - 1, 3), len(head) - 1)
+
+
+def _issues_sheet(wb, run: Consolidation, f: _Formats) -> None:
+    ws = wb.add_worksheet(ISSUES_SHEET)
+    ws.write_string(0, 0, "LỖI VÀ CẢNH BÁO CỦA CÁC TỆP NHẬN ĐƯỢC", f.title)
+    head = ["Tệp", "Đơn vị", "Mức", "Mã lỗi", "Trang", "Ô", "Chỉ tiêu", "Năm", "Nội dung"]
+    for c, (h, w) in enumerate(zip(head, [30, 10, 9, 20, 12, 7, 9, 7, 90], strict=True)):
+        ws.write_string(2, c, h, f.header)
+        ws.set_column(c, c, w)
+    r = 3
+    for s in run.submissions:
+        for i in s.report.issues:
+            for c, v in enumerate([s.source.name, s.unit_code or s.report.unit_code,
+                                   SEVERITY_VI[i.severity], i.code, i.sheet, i.cell,
+                                   i.indicator, i.period, i.message]):
+                ws.write_string(r, c, str(v), f.cell)
+            r += 1
+    ws.freeze_panes(3, 0)
+    ws.autofilter(2, 0, max(r - 1, 2), len(head) - 1)
+
+
+def _chart_sheet(wb, run: Consolidation, f: _Formats) -> None:
+    ws = wb.add_worksheet(CHART_SHEET)
+    form = run.form
+    last = form.period_keys[-1]
+    ws.write_string(0, 0, f"BIỂU ĐỒ (năm {last})", f.title)
+    used = sorted(run.used, key=lambda s: s.unit_code)
+    # Data block the charts read (kept on the sheet so a user can check it).
+    cols = [c for c in ("32", "33") if form.has(c)]
+    ws.write_string(30, 0, "Đơn vị", f.header)
+    for j, code in enumerate(cols, start=1):
+        ws.write_string(30, j, form.indicator(code).label.split(".")[0], f.header)
+    names = {u.code: u.name for u in run.units}
+    for i, s in enumerate(used, start=31):
+        ws.write_string(i, 0, names.get(s.unit_code) or s.report.unit_name or s.unit_code,
+                        f.cell)
+        for j, code in enumerate(cols, start=1):
+            v = s.report.values.get(code, {}).get(last)
+            if v is None:
+                ws.write_blank(i, j, None, f.num)
+            else:
+                ws.write_number(i, j, v, f.num)
+    n = len(used)
+    anchor = ["A3", "J3"]
+    for j, code in enumerate(cols, start=1):
+        if not n:
+            break
+        chart = wb.add_chart({"type": "bar"})
+        col = xl_col_to_name(j)
+        chart.add_series({
+            "name": form.indicator(code).label.split(".")[0],
+            "categories": f"={quote_sheet(CHART_SHEET)}!$A$32:$A${31 + n}",
+            "values": f"={quote_sheet(CHART_SHEET)}!${col}$32:${col}${31 + n}",
+            "data_labels": {"value": True},
+        })
+        chart.set_title({"name": f"{form.indicator(code).label.split('.')[0]} ({last})"})
+        chart.set_legend({"none": True})
+        chart.set_size({"width": 620, "height": 480})
+        ws.insert_chart(anchor[j - 1], chart)
+    statuses = [k for k in STATUS_VI if any(r.status == k for r in run.ledger)]
+    base = 31 + n + 2
+    ws.write_string(base, 0, "Tình trạng", f.header)
+    ws.write_string(base, 1, "Số đơn vị/tệp", f.header)
+    for i, k in enumerate(statuses, start=1):
+        ws.write_string(base + i, 0, STATUS_VI[k], f.cell)
+        ws.write_number(base + i, 1, sum(r.status == k for r in run.ledger), f.num)
+    if statuses:
+        pie = wb.add_chart({"type": "pie"})
+        lo, hi = base + 2, base + 1 + len(statuses)
+        pie.add_series({
+            "name": "Tình hình nộp báo cáo",
+            "categories": f"={quote_sheet(CHART_SHEET)}!$A${lo}:$A${hi}",
+            "values": f"={quote_sheet(CHART_SHEET)}!$B${lo}:$B${hi}",
+            "data_labels": {"value": True, "category": True},
+        })
+        pie.set_title({"name": "Tình hình nộp báo cáo"})
+        ws.insert_chart("T3", pie)
+    ws.set_column(0, 0, 28)
