@@ -329,12 +329,28 @@ def _match_units(run: Consolidation) -> None:
             s.unit_code, s.match = code, "code"
             continue
         unit = by_name.get(name_key(s.report.unit_name)) if s.report.unit_name else None
+        if unit is None and not code and s.report.status == "unreadable":
+            # Nothing readable inside: the file name is the only clue to whose file broke.
+            unit = _unit_from_file_name(s.source.name, run.units)
+            if unit is not None:
+                s.unit_code, s.match = unit.code, "file-name"
+                continue
         if unit is not None:
             s.unit_code, s.match = unit.code, "name"
             how = (f"mã «{code}» không có trong danh sách" if code else "tệp không ghi mã")
             s.report.issues.insert(0, make("unit-matched-by-name",
                                            detail=f"{unit.code} – {unit.name} ({how}; tên "
                                                   f"trong tệp: «{s.report.unit_name}»)"))
+
+
+def _unit_from_file_name(name: str, units: list[Unit]) -> Unit | None:
+    stem = Path(name.split(" › ")[-1]).stem
+    hits = [u for u in units if re.search(rf"(?<![0-9A-Za-z]){re.escape(u.code)}(?![0-9A-Za-z])",
+                                          stem, re.IGNORECASE)]
+    if not hits:
+        key = name_key(stem)
+        hits = [u for u in units if name_key(u.name) and name_key(u.name) in key]
+    return hits[0] if len(hits) == 1 else None
 
 
 def _deduplicate(run: Consolidation) -> None:
@@ -369,7 +385,8 @@ def _statuses(run: Consolidation) -> None:
         if s.report.status in ("unreadable", "invalid"):
             s.status = "rejected"
             first = next((i.message for i in s.report.issues if i.severity == "error"), "")
-            s.note = f"{s.report.errors} lỗi. {first}"
+            how = " (nhận đơn vị theo tên tệp)" if s.match == "file-name" else ""
+            s.note = f"{s.report.errors} lỗi{how}. {first}"
         elif run.units and s.unit_code not in known:
             s.status = "unknown_unit"
             detail = f"{s.report.unit_code or '(không mã)'} – {s.report.unit_name or '?'}"

@@ -141,6 +141,14 @@ def validate_file(path: str | Path, form: Form | None = None) -> FileReport:
                                f"{book.form.version}, nhiệm kỳ {book.form.term} (cần {form.id} "
                                f"phiên bản {form.version}, nhiệm kỳ {form.term})"))
         return rep
+    declared = book.identity.get("form_version", "")
+    if declared and declared != str(book.form.version):
+        rep.status = "invalid"
+        rep.form_id, rep.form_version, rep.term = book.form.id, declared, book.form.term
+        rep.unit_code, rep.unit_name = book.unit_code, book.identity.get("unit_name", "")
+        rep.issues.append(make("wrong-form", detail=f"{book.form.id} phiên bản {declared} "
+                               f"(phiên bản hiện hành: {book.form.version})"))
+        return rep
     rep.unit_code, rep.unit_name = book.unit_code, book.identity.get("unit_name", "")
     rep.form_id, rep.form_version, rep.sheet = book.form.id, str(book.form.version), book.sheet
     rep.term = book.form.term
@@ -246,6 +254,8 @@ def _cells(book: Book) -> tuple[dict[str, dict[str, float]], list[Issue]]:
 
 def _formulas(book: Book) -> list[Issue]:
     present = formula_refs(book.path, book.sheet)
+    if present is None:
+        return []  # legacy .xls: reported as legacy-format by consolidation
     missing_codes, _ = book.map.missing(book.form)
     out = []
     codes = {v: k for k, v in book.map.rows.items()}

@@ -171,12 +171,15 @@ _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 _PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
-def formula_refs(path: Path, sheet: str) -> set[str]:
+def formula_refs(path: Path, sheet: str) -> set[str] | None:
     """Addresses of the cells of ``sheet`` that hold a formula (read from the sheet XML).
 
     calamine gives values only; formulas matter for one check (overwritten formulas), so the
-    sheet part is streamed once instead of loading the workbook in openpyxl.
+    sheet part is streamed once instead of loading the workbook in openpyxl. None when the
+    file is not OOXML (legacy .xls): formulas cannot be checked there.
     """
+    if not zipfile.is_zipfile(path):
+        return None
     with zipfile.ZipFile(path) as zf:
         wb_xml = ElementTree.fromstring(zf.read("xl/workbook.xml"))
         rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
