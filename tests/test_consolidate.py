@@ -20,8 +20,7 @@ from tests.conftest import sha256
 from tests.support.libreoffice import recalculate, values
 from tests.test_template import insert_rows_and_columns
 from unionxl.cli import main
-from unionxl.consolidate import (CONSOLIDATED_SHEET, DETAIL_SHEET, consolidate, load_units,
-                                 name_key)
+from unionxl.consolidate import CONSOLIDATED_SHEET, DETAIL_SHEET, consolidate, load_units, name_key
 from unionxl.form import load_form
 from unionxl.layout import META_SHEET, scan, template_map
 from unionxl.sample import generate

@@ -10,20 +10,24 @@ total, the issues and charts.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tempfile
 import unicodedata
 import zipfile
+from array import array
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+from .errors import UnionxlError
 from .form import Form, load_form
 from .formulas import compute
 from .issues import Issue, make
@@ -117,14 +121,60 @@ class Submission:
     report: FileReport
     modified: str = ""  # ISO time the unit last saved the workbook
     unit_code: str = ""  # registry code it was matched to
-    match: str = ""  # code | name | ""
+    match: str = ""  # code | name | file-name | ""
     status: str = ""
     note: str = ""
+    packed: array | None = None  # the input values, one float per (indicator, key) of the form
+
+    def pack(self) -> None:
+        """Values as a flat array of floats (NaN = blank): memory stays flat with many files."""
+        values, self.report.values = self.report.values, {}
+        index = value_index(self.report.form_id, self.report.term)
+        if index is None:
+            return
+        packed = array("d", [math.nan]) * len(index[0])
+        for code, row in values.items():
+            for key, v in row.items():
+                i = index[1].get((code, key))
+                if i is not None:
+                    packed[i] = v
+        self.packed = packed
+
+    def value(self, code: str, key: str) -> float | None:
+        index = value_index(self.report.form_id, self.report.term)
+        if self.packed is None or index is None:
+            return None
+        i = index[1].get((code, key))
+        v = self.packed[i] if i is not None else math.nan
+        return None if math.isnan(v) else v
+
+    def values(self) -> dict[str, dict[str, float]]:
+        index = value_index(self.report.form_id, self.report.term)
+        out: dict[str, dict[str, float]] = {}
+        if self.packed is None or index is None:
+            return out
+        for (code, key), v in zip(index[0], self.packed, strict=True):
+            if not math.isnan(v):
+                out.setdefault(code, {})[key] = v
+        return out
 
     @property
     def form_key(self) -> tuple[str, str, str]:
         r = self.report
         return (r.form_id, r.form_version, r.term)
+
+
+@lru_cache(maxsize=8)
+def value_index(form_id: str, term: str
+                ) -> tuple[list[tuple[str, str]], dict[tuple[str, str], int]] | None:
+    if not form_id:
+        return None
+    try:
+        form = load_form(form_id, term or None)
+    except UnionxlError:
+        return None
+    keys = [(i.code, k) for i in form.valued for k in [*form.period_keys, "target"]]
+    return keys, {k: n for n, k in enumerate(keys)}
 
 
 def assess(source: Source) -> Submission:
@@ -290,8 +340,9 @@ def _assess_all(books: list[Source], workers: int | None,
 
 
 def _lean(sub: Submission) -> Submission:
-    """Keep the numbers and issues only: memory stays flat as the number of files grows."""
+    """Keep the numbers (packed) and issues only: memory stays flat as files grow."""
     sub.source.path = None  # the temporary copy is gone after the run
+    sub.pack()
     return sub
 
 
@@ -430,7 +481,7 @@ def _ledger(run: Consolidation) -> list[LedgerRow]:
 def _sum(run: Consolidation) -> dict[str, dict[str, float]]:
     totals: dict[str, dict[str, float]] = {}
     for s in run.used:
-        for code, row in s.report.values.items():
+        for code, row in s.values().items():
             if not run.form.has(code) or run.form.indicator(code).across == "none":
                 continue
             target = totals.setdefault(code, {})

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -134,11 +134,11 @@ class Form:
     def has(self, code: str) -> bool:
         return code in self._by_code
 
-    @property
+    @cached_property
     def inputs(self) -> list[Indicator]:
         return [i for i in self.indicators if i.is_input]
 
-    @property
+    @cached_property
     def valued(self) -> list[Indicator]:
         return [i for i in self.indicators if i.has_values]
 
@@ -171,7 +171,7 @@ class Form:
             for y in range(self.term_start, self.term_end)
         ]
 
-    @property
+    @cached_property
     def period_keys(self) -> list[str]:
         return [p.key for p in self.periods]
 
@@ -246,12 +246,17 @@ def available_forms() -> list[str]:
 def load_form(form_id: str, term: str | None = None) -> Form:
     path = Path(form_id)
     if path.suffix in (".yaml", ".yml") and path.exists():
-        form = load_form_file(str(path))
-    else:
-        if form_id not in available_forms():
-            raise UnknownFormError(form_id, available_forms())
-        form = _load_builtin(form_id)
-    return form.for_term(term)
+        return load_form_file(str(path)).for_term(term)
+    if form_id not in available_forms():
+        raise UnknownFormError(form_id, available_forms())
+    return _builtin_for_term(form_id, term or None)
+
+
+@cache
+def _builtin_for_term(form_id: str, term: str | None) -> Form:
+    # One Form object per (form, term): rules and derived lists are cached on it.
+    form = _load_builtin(form_id)
+    return form if term is None or term == form.term else form.for_term(term)
 
 
 @cache

@@ -22,6 +22,7 @@ from .layout import SheetMap
 from .template import FONT, HEADER_FILL, write_template
 
 SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo"}
+_STREAMED: list = []  # constant-memory worksheets whose temp file must be closed
 
 
 def write_consolidated(run: Consolidation, out: str | Path, unit_code: str = "TONG-HOP",
@@ -34,8 +35,12 @@ def write_consolidated(run: Consolidation, out: str | Path, unit_code: str = "TO
         _issues_sheet(wb, run, fmt)
         _chart_sheet(wb, run, fmt)
 
-    return write_template(run.form, out, unit_code, unit_name or "BẢNG TỔNG HỢP", province,
-                          run.totals, sheet=CONSOLIDATED_SHEET, extra=extra)
+    try:
+        return write_template(run.form, out, unit_code, unit_name or "BẢNG TỔNG HỢP",
+                              province, run.totals, sheet=CONSOLIDATED_SHEET, extra=extra)
+    finally:
+        while _STREAMED:  # XlsxWriter closes these only when the whole book is streamed
+            _STREAMED.pop()._opt_close()
 
 
 class _Formats:
@@ -99,7 +104,12 @@ def _ledger_sheet(wb, run: Consolidation, f: _Formats) -> None:
 def _detail_sheet(wb, run: Consolidation, m: SheetMap, f: _Formats) -> None:
     """One row per indicator × year, one column per unit used; Excel sums them and checks
     the sum against the "TỔNG HỢP" cell, so every total can be traced to its units."""
+    # Units × indicators grows with the number of units: this one sheet is streamed to disk
+    # row by row (XlsxWriter's constant_memory, switched on for it alone).
+    wb.constant_memory = True
     ws = wb.add_worksheet(DETAIL_SHEET)
+    wb.constant_memory = False
+    _STREAMED.append(ws)
     used = sorted(run.used, key=lambda s: s.unit_code)
     ws.write_string(0, 0, "CHI TIẾT THEO ĐƠN VỊ (đối chiếu số tổng hợp)", f.title)
     ws.write_string(1, 0, "Cột «Cộng» là công thức cộng các đơn vị; cột «Khớp» so với trang "
@@ -118,7 +128,7 @@ def _detail_sheet(wb, run: Consolidation, m: SheetMap, f: _Formats) -> None:
     form = run.form
     for ind in form.valued:
         for key in [*form.period_keys, "target"]:
-            vals = [s.report.values.get(ind.code, {}).get(key) for s in used]
+            vals = [s.value(ind.code, key) for s in used]
             if all(v is None for v in vals) or ind.code not in run.totals:
                 continue
             ws.write_string(r, 0, ind.code, f.cell)
@@ -177,7 +187,7 @@ def _chart_sheet(wb, run: Consolidation, f: _Formats) -> None:
         ws.write_string(i, 0, names.get(s.unit_code) or s.report.unit_name or s.unit_code,
                         f.cell)
         for j, code in enumerate(cols, start=1):
-            v = s.report.values.get(code, {}).get(last)
+            v = s.value(code, last)
             if v is None:
                 ws.write_blank(i, j, None, f.num)
             else:

