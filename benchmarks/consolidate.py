@@ -122,7 +122,10 @@ def peak_memory(folder: Path, n: int) -> float:
              "from benchmarks.consolidate import unionxl_end_to_end as e;"
              f"from pathlib import Path; e(Path({str(inbox)!r}), "
              f"Path({str(folder / f'units-{n}.csv')!r}), Path({str(folder / 'm.xlsx')!r}));"
-             "s = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss;"
+             # VmHWM, not ru_maxrss, for this process: ru_maxrss survives exec and would
+             # report the (larger) benchmark parent's peak.
+             "s = int(next(l for l in open('/proc/self/status') if l.startswith('VmHWM'))"
+             ".split()[1]);"
              "c = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss;"
              "print(max(s, c))")
     out = subprocess.run([sys.executable, "-c", code_], capture_output=True, text=True,
