@@ -15,6 +15,7 @@ import os
 import re
 import tempfile
 import unicodedata
+import weakref
 import zipfile
 from array import array
 from collections import Counter
@@ -115,6 +116,41 @@ def load_units(path: str | Path) -> list[Unit]:
 
 
 # -- one submission ------------------------------------------------------------------------
+class ValueStore:
+    """Floats in a temporary file (deleted when closed); the page cache, not the process,
+    holds them."""
+
+    def __init__(self) -> None:
+        self.fh = tempfile.TemporaryFile(prefix="unionxl-values-")
+        self.size = 0  # in floats
+
+    def append(self, values: array) -> int:
+        self.fh.seek(self.size * 8)
+        values.tofile(self.fh)
+        start, self.size = self.size, self.size + len(values)
+        return start
+
+    def read(self, start: int, count: int) -> array:
+        self.fh.seek(start * 8)
+        out = array("d")
+        out.fromfile(self.fh, count)
+        return out
+
+    def close(self) -> None:
+        self.fh.close()
+
+
+def value_block(subs: list[Submission], start: int, count: int) -> list[array]:
+    """Values ``start … start+count`` of the form's index for each submission (one read each)."""
+    out = []
+    for s in subs:
+        if s.store is None:
+            out.append(array("d", [math.nan]) * count)
+        else:
+            out.append(s.store.read(s.offset + start, count))
+    return out
+
+
 @dataclass
 class Submission:
     source: Source
@@ -124,10 +160,12 @@ class Submission:
     match: str = ""  # code | name | file-name | ""
     status: str = ""
     note: str = ""
-    packed: array | None = None  # the input values, one float per (indicator, key) of the form
+    store: ValueStore | None = field(default=None, repr=False)
+    offset: int = -1  # where this submission's values start in the store
 
-    def pack(self) -> None:
-        """Values as a flat array of floats (NaN = blank): memory stays flat with many files."""
+    def pack(self, store: ValueStore) -> None:
+        """Move the values to the on-disk store (one float per indicator × key, NaN = blank):
+        memory stays flat however many files come in."""
         values, self.report.values = self.report.values, {}
         index = value_index(self.report.form_id, self.report.term)
         if index is None:
@@ -138,22 +176,23 @@ class Submission:
                 i = index[1].get((code, key))
                 if i is not None:
                     packed[i] = v
-        self.packed = packed
+        self.store, self.offset = store, store.append(packed)
 
     def value(self, code: str, key: str) -> float | None:
         index = value_index(self.report.form_id, self.report.term)
-        if self.packed is None or index is None:
+        i = index[1].get((code, key)) if index else None
+        if self.store is None or i is None:
             return None
-        i = index[1].get((code, key))
-        v = self.packed[i] if i is not None else math.nan
+        v = self.store.read(self.offset + i, 1)[0]
         return None if math.isnan(v) else v
 
     def values(self) -> dict[str, dict[str, float]]:
         index = value_index(self.report.form_id, self.report.term)
         out: dict[str, dict[str, float]] = {}
-        if self.packed is None or index is None:
+        if self.store is None or index is None:
             return out
-        for (code, key), v in zip(index[0], self.packed, strict=True):
+        packed = self.store.read(self.offset, len(index[0]))
+        for (code, key), v in zip(index[0], packed, strict=True):
             if not math.isnan(v):
                 out.setdefault(code, {})[key] = v
         return out
@@ -305,13 +344,18 @@ def _skip_issue(s: Source) -> Issue:
 def consolidate(inputs: list[str | Path], units: list[Unit] | None = None,
                 form: Form | None = None, workers: int | None = None,
                 progress: Callable[[int, int, str], None] | None = None) -> Consolidation:
-    with tempfile.TemporaryDirectory(prefix="unionxl-") as tmp:
-        gathered = gather(inputs, Path(tmp))
-        books = gathered.workbooks
-        subs = _assess_all(books, workers, progress)
-    chosen = form or _majority_form(subs)
+    store = ValueStore()
+    try:
+        with tempfile.TemporaryDirectory(prefix="unionxl-") as tmp:
+            gathered = gather(inputs, Path(tmp))
+            subs = _assess_all(gathered.workbooks, workers, progress, store)
+        chosen = form or _majority_form(subs)
+    except BaseException:
+        store.close()
+        raise
     run = Consolidation(chosen, subs, [s for s in gathered.sources if s.skipped],
                         units=units or [])
+    weakref.finalize(run, store.close)  # the values file lives as long as the result
     _check_form(run)
     _match_units(run)
     _deduplicate(run)
@@ -322,27 +366,28 @@ def consolidate(inputs: list[str | Path], units: list[Unit] | None = None,
 
 
 def _assess_all(books: list[Source], workers: int | None,
-                progress: Callable[[int, int, str], None] | None) -> list[Submission]:
+                progress: Callable[[int, int, str], None] | None,
+                store: ValueStore) -> list[Submission]:
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     out: list[Submission] = []
     if workers > 1 and len(books) >= 8:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             for i, sub in enumerate(pool.map(assess, books, chunksize=4), start=1):
-                out.append(_lean(sub))
+                out.append(_lean(sub, store))
                 if progress:
                     progress(i, len(books), sub.source.name)
     else:
         for i, src in enumerate(books, start=1):
-            out.append(_lean(assess(src)))
+            out.append(_lean(assess(src), store))
             if progress:
                 progress(i, len(books), src.name)
     return out
 
 
-def _lean(sub: Submission) -> Submission:
-    """Keep the numbers (packed) and issues only: memory stays flat as files grow."""
+def _lean(sub: Submission, store: ValueStore) -> Submission:
+    """Keep the issues in memory, the numbers on disk: memory stays flat as files grow."""
     sub.source.path = None  # the temporary copy is gone after the run
-    sub.pack()
+    sub.pack(store)
     return sub
 
 

@@ -4,6 +4,7 @@ and charts. Built with XlsxWriter in one pass and written atomically."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
@@ -17,6 +18,8 @@ from .consolidate import (
     LEDGER_SHEET,
     STATUS_VI,
     Consolidation,
+    value_block,
+    value_index,
 )
 from .layout import SheetMap
 from .template import FONT, HEADER_FILL, write_template
@@ -126,23 +129,28 @@ def _detail_sheet(wb, run: Consolidation, m: SheetMap, f: _Formats) -> None:
     sum_col = last_unit + 1
     r = 4
     form = run.form
-    for ind in form.valued:
-        for key in [*form.period_keys, "target"]:
-            vals = [s.value(ind.code, key) for s in used]
-            if all(v is None for v in vals) or ind.code not in run.totals:
+    index = value_index(form.id, form.term)
+    keys = index[0] if index else []
+    block = 64  # index keys read per pass: one read per unit and block, not per value
+    for start in range(0, len(keys), block):
+        chunk = keys[start:start + block]
+        columns = value_block(used, start, len(chunk))
+        for j, (code, key) in enumerate(chunk):
+            vals = [col[j] for col in columns]
+            if all(math.isnan(v) for v in vals) or code not in run.totals:
                 continue
-            ws.write_string(r, 0, ind.code, f.cell)
-            ws.write_string(r, 1, ind.label, f.cell)
+            ws.write_string(r, 0, code, f.cell)
+            ws.write_string(r, 1, form.indicator(code).label, f.cell)
             ws.write_string(r, 2, "chỉ tiêu" if key == "target" else key, f.cell)
-            for j, v in enumerate(vals):
-                if v is None:
-                    ws.write_blank(r, first_unit + j, None, f.num)
+            for u, v in enumerate(vals):
+                if math.isnan(v):
+                    ws.write_blank(r, first_unit + u, None, f.num)
                 else:
-                    ws.write_number(r, first_unit + j, v, f.num)
-            total = run.totals[ind.code].get(key, 0.0)
+                    ws.write_number(r, first_unit + u, v, f.num)
+            total = run.totals[code].get(key, 0.0)
             span = f"{xl_rowcol_to_cell(r, first_unit)}:{xl_rowcol_to_cell(r, last_unit)}"
             ws.write_formula(r, sum_col, f"=SUM({span})", f.num, total)
-            ref = f"{quote_sheet(m.sheet)}!{m.addr(ind.code, key)}"
+            ref = f"{quote_sheet(m.sheet)}!{m.addr(code, key)}"
             ws.write_formula(r, sum_col + 1, f"={ref}", f.num, total)
             s_cell, t_cell = xl_rowcol_to_cell(r, sum_col), xl_rowcol_to_cell(r, sum_col + 1)
             ws.write_formula(r, sum_col + 2, f'=IF(ABS(N({s_cell})-N({t_cell}))<=1E-6*MAX(1,'
