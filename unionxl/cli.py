@@ -79,6 +79,21 @@ def _parser() -> argparse.ArgumentParser:
     con.add_argument("--workers", type=int, default=None, metavar="N",
                      help="số tiến trình đọc song song (mặc định: 2)")
 
+    exp2 = sub.add_parser("export", help="xuất tệp gửi cấp trên và thư nháp .eml")
+    exp2.add_argument("book", metavar="TỆP.xlsx")
+    exp2.add_argument("-o", "--output", required=True, metavar="THƯ_MỤC")
+    exp2.add_argument("--to", default="", metavar="ĐỊA_CHỈ", help="địa chỉ thư người nhận")
+    exp2.add_argument("--force", action="store_true", help="xuất cả khi còn lỗi")
+
+    addin = sub.add_parser("addin", help="add-in Excel «Công đoàn» (ribbon)")
+    asub = addin.add_subparsers(dest="addin_command", metavar="LỆNH", required=True)
+    ab = asub.add_parser("build", help="dựng UnionXL.xlam từ mã nguồn trong macros/")
+    ab.add_argument("-o", "--output", metavar="TỆP.xlam", help="mặc định: workbook_templates/")
+    ai = asub.add_parser("install", help="cài add-in vào Excel (thư mục XLSTART)")
+    ai.add_argument("--dir", metavar="THƯ_MỤC", help="cài vào thư mục khác (thử nghiệm)")
+    au = asub.add_parser("uninstall", help="gỡ add-in khỏi Excel")
+    au.add_argument("--dir", metavar="THƯ_MỤC", help="thư mục đã cài (thử nghiệm)")
+
     demo = sub.add_parser("demo", help="chạy thử toàn bộ quy trình trên số liệu mẫu")
     demo.add_argument("dir", nargs="?", default="unionxl-demo", metavar="THƯ_MỤC")
     return p
@@ -123,6 +138,15 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _fix_numbers(args)
     if args.command == "consolidate":
         return _consolidate(args)
+    if args.command == "export":
+        from .export import export
+
+        res = export(args.book, args.output, args.to, args.force)
+        print(f"Tệp gửi đi: {res.workbook}\nThư nháp (mở bằng Outlook): {res.draft}\n"
+              f"Kiểm tra: {res.report.errors} lỗi, {res.report.warnings} cảnh báo.")
+        return 0
+    if args.command == "addin":
+        return _addin(args)
     if args.command == "demo":
         from .demo import run_demo
 
@@ -268,6 +292,21 @@ def progress_bar(i: int, n: int, label: str) -> None:
     if i == n:
         sys.stdout.write("\n")
     sys.stdout.flush()
+
+
+def _addin(args: argparse.Namespace) -> int:
+    from . import addin
+
+    if args.addin_command == "build":
+        print(f"Đã dựng add-in: {addin.build(args.output or addin.OUTPUT)}")
+    elif args.addin_command == "install":
+        path = addin.install(args.dir)
+        print(f"Đã cài add-in: {path}. Mở lại Excel để thấy thẻ «Công đoàn»; nếu Excel chặn "
+              "macro, xem docs/huong-dan-su-dung.md.")
+    else:
+        path = addin.uninstall(args.dir)
+        print(f"Đã gỡ add-in: {path}." if path else "Không thấy add-in đã cài; không có gì để gỡ.")
+    return 0
 
 
 def _fix_numbers(args: argparse.Namespace) -> int:
