@@ -253,7 +253,8 @@ def _cells(book: Book) -> tuple[dict[str, dict[str, float]], list[Issue]]:
 
 
 def _formulas(book: Book) -> list[Issue]:
-    present = formula_refs(book.path, book.sheet)
+    present = (book.formula_cells if book.formula_cells is not None
+               else formula_refs(book.path, book.sheet))
     if present is None:
         return []  # legacy .xls: reported as legacy-format by consolidation
     missing_codes, _ = book.map.missing(book.form)

@@ -33,6 +33,7 @@ class Book:
     map: SheetMap
     grid: list[list[Any]]
     sheets: list[str] = field(default_factory=list)
+    formula_cells: set[str] | None = None  # known already (a book open in Excel), else read
 
     @property
     def unit_code(self) -> str:
