@@ -8,6 +8,7 @@ the file, the entry and the problem.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -39,12 +40,14 @@ EXCEL_SHEET_FORBIDDEN = set("[]:*?/\\")
 
 _FORM_KEYS = {
     "id", "version", "title", "heading", "sheet", "period_kind", "term", "issuer", "province",
-    "guidance", "target_note", "units", "sections", "rules",
+    "guidance", "target_note", "units", "sections", "rules", "years", "columns", "year",
+    "hidden", "period_line", "tracks", "sections_from",
 }
+COLUMN_LABELS = {"years", "total", "target", "pct", "note"}
 _SECTION_KEYS = {"number", "label", "rows", "fix"}
 _ROW_KEYS = {
     "code", "label", "unit", "kind", "time", "across", "rel", "sum_of", "measures", "rows",
-    "note", "why", "target", "fix", "formula", "required",
+    "note", "why", "target", "fix", "formula", "required", "entity",
 }
 _MEASURE_KEYS = {"suffix", "unit", "label"}
 
@@ -74,6 +77,7 @@ class Indicator:
     formula: str | None = None
     fix: str = ""
     required: bool = False
+    entity: str = ""  # a unit code, where a row stands for a unit (target allocation)
 
     @property
     def is_input(self) -> bool:
@@ -122,6 +126,12 @@ class Form:
     indicators: tuple[Indicator, ...]
     path: str
     rules_raw: tuple[dict[str, Any], ...] = ()
+    period_kind: str = "year"  # year: one column per year of the term; quarter: per quarter
+    year_offset: tuple[int, int] | None = None  # data years as offsets from the term's start
+    column_labels: dict[str, str] = field(default_factory=dict)
+    hidden_columns: tuple[str, ...] = ()
+    show_period_line: bool = True
+    tracks: dict[str, dict[str, str]] = field(default_factory=dict)
     _by_code: dict[str, Indicator] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -162,14 +172,31 @@ class Form:
     # -- periods and term ------------------------------------------------------------------
     @property
     def term(self) -> str:
+        if self.single_year:
+            return str(self.term_start)
         return f"{self.term_start}-{self.term_end}"
 
     @property
+    def single_year(self) -> bool:
+        """A form about one year (quarterly, or annual): its term is written "2025"."""
+        return self.period_kind == "quarter" or (
+            self.term_end - self.term_start == 1 and self.year_offset is None)
+
+    @property
     def periods(self) -> list[Period]:
-        return [
-            Period(str(y), str(y), date(y, 1, 1), date(y, 12, 31))
-            for y in range(self.term_start, self.term_end)
-        ]
+        if self.period_kind == "quarter":
+            y = self.term_start
+            return [Period(f"{y}Q{q}", f"Quý {roman}", date(y, 3 * q - 2, 1),
+                           date(y + (q == 4), (3 * q) % 12 + 1, 1) - dt.timedelta(days=1))
+                    for q, roman in enumerate(("I", "II", "III", "IV"), start=1)]
+        first, last = (self.term_start, self.term_end - 1) if self.year_offset is None else (
+            self.term_start + self.year_offset[0], self.term_start + self.year_offset[1])
+        return [Period(str(y), str(y), date(y, 1, 1), date(y, 12, 31))
+                for y in range(first, last + 1)]
+
+    def label(self, column: str, default: str) -> str:
+        """A column header: the form's own wording where it has one."""
+        return self.column_labels.get(column, default)
 
     @cached_property
     def period_keys(self) -> list[str]:
@@ -178,6 +205,13 @@ class Form:
     def for_term(self, term: str | None) -> Form:
         if not term:
             return self
+        if self.single_year:
+            y = re.fullmatch(r"\s*(\d{4})\s*", term)
+            if not y:
+                raise FormDefinitionError(self.path, "term", f"năm «{term}» không hợp lệ; "
+                                          "biểu mẫu năm, quý ghi một năm, ví dụ 2025")
+            return dataclasses.replace(self, term_start=int(y.group(1)),
+                                       term_end=int(y.group(1)) + 1, _by_code={})
         m = re.fullmatch(r"\s*(\d{4})\s*-\s*(\d{4})\s*", term)
         if not m or int(m.group(2)) <= int(m.group(1)) or int(m.group(2)) - int(m.group(1)) > 10:
             raise FormDefinitionError(
@@ -188,7 +222,8 @@ class Form:
         )
 
     def title(self) -> str:
-        return self.title_template.format(term_start=self.term_start, term_end=self.term_end)
+        return self.title_template.format(term_start=self.term_start, term_end=self.term_end,
+                                          year=self.term_start)
 
     def issuer(self, province: str | None = None) -> str:
         return self.issuer_template.format(province=(province or self.province).upper())
@@ -299,6 +334,8 @@ class _Builder:
                 raise self.fail(entry, f"thiếu khóa bắt buộc «{key}»")
 
     def build(self, data: Any) -> Form:
+        if isinstance(data, dict) and data.get("sections_from"):
+            data = self.borrow(data)
         self.check_keys("(gốc)", data, _FORM_KEYS, ("id", "version", "title", "sheet", "term",
                                                    "sections", "units"))
         form_id = str(data["id"])
@@ -308,12 +345,27 @@ class _Builder:
         if len(sheet) > 31 or set(sheet) & EXCEL_SHEET_FORBIDDEN:
             raise self.fail("sheet", f"tên trang «{sheet}» dài quá 31 ký tự hoặc có ký tự "
                             "Excel không cho phép ([]:*?/\\)")
+        kind = data.get("period_kind", "year")
+        if kind not in ("year", "quarter"):
+            raise self.fail("period_kind", "phải là «year» (theo năm) hoặc «quarter» (theo quý)")
         term = data["term"]
+        if kind == "quarter" and isinstance(term, int):
+            term = {"start": term, "end": term + 1}
         if not (isinstance(term, dict) and isinstance(term.get("start"), int)
                 and isinstance(term.get("end"), int) and term["end"] > term["start"]):
-            raise self.fail("term", "phải có dạng {start: 2018, end: 2023} với end > start")
-        if data.get("period_kind", "year") != "year":
-            raise self.fail("period_kind", "hiện chỉ hỗ trợ «year»")
+            raise self.fail("term", "phải có dạng {start: 2018, end: 2023} với end > start "
+                            "(biểu mẫu theo quý: term: 2025)")
+        offset = None
+        if data.get("years") is not None:
+            yrs = data["years"]
+            if not (isinstance(yrs, dict) and isinstance(yrs.get("first"), int)
+                    and isinstance(yrs.get("last"), int) and yrs["last"] >= yrs["first"]):
+                raise self.fail("years", "phải có dạng {first: 2024, last: 2028}")
+            offset = (yrs["first"] - term["start"], yrs["last"] - term["start"])
+        labels = data.get("columns") or {}
+        if not isinstance(labels, dict) or set(labels) - COLUMN_LABELS:
+            names = ", ".join(sorted(COLUMN_LABELS))
+            raise self.fail("columns", f"chỉ đặt tên được các cột {names}")
         self.load_units(data["units"])
         sections = self.load_sections(data["sections"])
         self.check_references()
@@ -337,11 +389,45 @@ class _Builder:
             indicators=tuple(self.indicators),
             path=self.path,
             rules_raw=tuple(rules),
+            period_kind=kind,
+            year_offset=offset,
+            column_labels={k: nfc(str(v)) for k, v in labels.items()},
+            hidden_columns=tuple(self.hidden(data.get("hidden") or [])),
+            show_period_line=bool(data.get("period_line", True)),
+            tracks=self.tracks(data.get("tracks") or {}),
         )
         from .rules import form_rules  # validates the rules against the built form
 
         form_rules(form)
         return form
+
+    def borrow(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Rows, units and rules of another form (an annual form on quarterly rows)."""
+        source = Path(self.path).parent / f"{data['sections_from']}.yaml"
+        try:
+            with open(source, encoding="utf-8") as fh:
+                other = yaml.safe_load(fh)
+        except OSError as exc:
+            raise self.fail("sections_from", f"không đọc được biểu mẫu {source.name}") from exc
+        merged = {k: v for k, v in data.items() if k != "sections_from"}
+        for key in ("sections", "units", "rules"):
+            if key in other and key not in merged:
+                merged[key] = other[key]
+        return merged
+
+    def hidden(self, hidden: Any) -> list[str]:
+        if not isinstance(hidden, list) or set(hidden) - {"total", "target", "pct", "note"}:
+            raise self.fail("hidden", "chỉ ẩn được các cột total, target, pct, note")
+        return [str(h) for h in hidden]
+
+    def tracks(self, tracks: Any) -> dict[str, dict[str, str]]:
+        if not isinstance(tracks, dict):
+            raise self.fail("tracks", "phải là bảng: hậu tố → {form, indicator}")
+        out = {}
+        for suffix, spec in tracks.items():
+            self.check_keys(f"tracks.{suffix}", spec, {"form", "indicator"}, ("form", "indicator"))
+            out[str(suffix)] = {"form": str(spec["form"]), "indicator": str(spec["indicator"])}
+        return out
 
     def load_units(self, units: Any) -> None:
         if not isinstance(units, dict) or not units:
@@ -360,7 +446,7 @@ class _Builder:
         out, expected_top = [], 1
         for s_idx, sec in enumerate(sections):
             entry = f"sections[{s_idx}]"
-            self.check_keys(entry, sec, _SECTION_KEYS, ("number", "label", "rows"))
+            self.check_keys(entry, sec, _SECTION_KEYS, ("rows",))  # unnamed: no heading row
             start = len(self.indicators)
             for row in sec["rows"] or []:
                 code = str(row.get("code", "")) if isinstance(row, dict) else ""
@@ -369,10 +455,11 @@ class _Builder:
                                     f"«{expected_top}» (đánh số liên tục 1, 2, 3…)")
                 counter = [0]
                 self.walk(row, parent=None, measures=None, top=code, counter=counter,
-                          section=str(sec["number"]), depth=0, inherited=("", ""))
+                          section=str(sec.get("number") or ""), depth=0, inherited=("", ""))
                 expected_top += 1
             codes = tuple(i.code for i in self.indicators[start:])
-            out.append(Section(str(sec["number"]), nfc(str(sec["label"])), codes,
+            out.append(Section(str(sec.get("number") or ""), nfc(str(sec.get("label") or "")),
+                               codes,
                                nfc(str(sec.get("fix", "")))))
         return out
 
@@ -425,6 +512,7 @@ class _Builder:
             why=nfc(str(row.get("why", ""))) or (inherited[1] if time == inherited[0] else ""),
             target=bool(row.get("target", False)), fix=nfc(str(row.get("fix", ""))),
             required=bool(row.get("required", False)),
+            entity=str(row.get("entity", "") or ""),
             formula=str(row["formula"]) if row.get("formula") else None,
         )
         label = nfc(str(row["label"]))
@@ -441,7 +529,14 @@ class _Builder:
                 p = parent[suffix] if isinstance(parent, dict) else parent
                 lbl = (m_label if own_measures is not None else None) or f"{label} ({m_unit})"
                 sum_of = tuple(f"{c}{suffix}" for c in row.get("sum_of") or ())
-                self.add(code + suffix, lbl, m_unit, p, number if i == 0 else "", sum_of, common)
+                per = dict(common)
+                if common["formula"]:  # {7} in a compound row means {7a} for measure a
+                    per["formula"] = re.sub(
+                        r"\{([^{}@]+)(@[+-]?\d+)?\}",
+                        lambda m, s=suffix: "{" + (m.group(1) + s if any(
+                            x.code == m.group(1) + s for x in self.indicators) else m.group(1))
+                        + (m.group(2) or "") + "}", common["formula"])
+                self.add(code + suffix, lbl, m_unit, p, number if i == 0 else "", sum_of, per)
                 child_parent[suffix] = code + suffix
         for child in row.get("rows") or []:
             self.walk(child, child_parent, measures, top, counter, section, depth + 1,

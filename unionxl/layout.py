@@ -73,8 +73,9 @@ def template_map(form: Form, sheet: str | None = None) -> SheetMap:
         m.cols[key] = KEY_COL + 1 + j
     r = FIRST_DATA_ROW
     for sec in form.sections:
-        m.sections[sec.number] = r
-        r += 1
+        if sec.number:  # a form without sections has one unnamed section, no heading row
+            m.sections[sec.number] = r
+            r += 1
         for code in sec.codes:
             m.rows[code] = r
             r += 1

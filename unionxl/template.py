@@ -195,6 +195,8 @@ def _data_sheet(wb, form: Form, m: SheetMap, ident: Identity, data) -> None:
     ws.set_column(c["target"], c["target"], 11)
     ws.set_column(c["pct"], c["pct"], 11)
     ws.set_column(c["note"], c["note"], 26)
+    for key in form.hidden_columns:
+        ws.set_column(c[key], c[key], 10, None, {"hidden": True})
 
     # Administrative header as in the seed: issuer and unit on the left, national motto right.
     ws.merge_range(0, c["tt"], 0, c["label"], form.issuer(ident.province), f.issuer)
@@ -205,7 +207,8 @@ def _data_sheet(wb, form: Form, m: SheetMap, ident: Identity, data) -> None:
     ws.merge_range(1, c[periods[0]], 1, last_col, "Độc lập - Tự do - Hạnh phúc", f.motto)
     ws.merge_range(3, c["tt"], 3, last_col, form.heading, f.title)
     ws.merge_range(4, c["tt"], 4, last_col, form.title(), f.title)
-    ws.merge_range(5, c["tt"], 5, last_col, form.period_line(), f.subtitle)
+    if form.show_period_line:
+        ws.merge_range(5, c["tt"], 5, last_col, form.period_line(), f.subtitle)
     if form.guidance_line():
         ws.merge_range(6, c["tt"], 6, last_col, form.guidance_line(), f.subtitle)
     ws.set_row(4, 20)
@@ -218,13 +221,18 @@ def _data_sheet(wb, form: Form, m: SheetMap, ident: Identity, data) -> None:
 
     # Two header rows.
     for key, text in (("tt", "TT"), ("label", "Nội dung"), ("unit", "Đơn vị tính"),
-                      ("total", "Tổng hoặc bình quân (%)"), ("target", "Chỉ tiêu nhiệm kỳ"),
-                      ("pct", "So sánh chỉ tiêu nhiệm kỳ (%)"), ("note", "Ghi chú")):
+                      ("total", form.label("total", "Tổng hoặc bình quân (%)")),
+                      ("target", form.label("target", "Chỉ tiêu nhiệm kỳ")),
+                      ("pct", form.label("pct", "So sánh chỉ tiêu nhiệm kỳ (%)")),
+                      ("note", form.label("note", "Ghi chú"))):
         ws.merge_range(HEAD1, c[key], HEAD2, c[key], text, f.header)
+    years_label = form.label("years", "Quý" if form.period_kind == "quarter" else "Năm")
     if len(periods) > 1:
-        ws.merge_range(HEAD1, c[periods[0]], HEAD1, c[periods[-1]], "Năm", f.header)
+        ws.merge_range(HEAD1, c[periods[0]], HEAD1, c[periods[-1]], years_label, f.header)
     else:
-        ws.write_string(HEAD1, c[periods[0]], "Năm", f.header)
+        ws.write_string(HEAD1, c[periods[0]], years_label, f.header)
+        # one period: the total repeats it; kept (formulas use it) but out of sight
+        ws.set_column(c["total"], c["total"], 12, None, {"hidden": True})
     for p in form.periods:
         ws.write_string(HEAD2, c[p.key], p.label, f.header)
     ws.set_row(HEAD1, 30)
@@ -233,13 +241,14 @@ def _data_sheet(wb, form: Form, m: SheetMap, ident: Identity, data) -> None:
     formulas = excel_formulas(form, m)
     values = compute(form, data)
     for sec in form.sections:
-        r = m.sections[sec.number]
-        ws.write_string(r, m.key_col, SECTION_PREFIX + sec.number, f.key)
-        ws.write_string(r, c["tt"], sec.number, f.section_tt)
-        ws.write_string(r, c["label"], sec.label, f.section)
-        ws.set_row(r, _row_height(sec.label))
-        for col in range(c["unit"], last_col + 1):
-            ws.write_blank(r, col, None, f.section)
+        if sec.number:
+            r = m.sections[sec.number]
+            ws.write_string(r, m.key_col, SECTION_PREFIX + sec.number, f.key)
+            ws.write_string(r, c["tt"], sec.number, f.section_tt)
+            ws.write_string(r, c["label"], sec.label, f.section)
+            ws.set_row(r, _row_height(sec.label))
+            for col in range(c["unit"], last_col + 1):
+                ws.write_blank(r, col, None, f.section)
         for code in sec.codes:
             _indicator_row(ws, f, form, m, form.indicator(code), formulas, values, data)
 
@@ -270,7 +279,7 @@ def _indicator_row(ws, f: _Formats, form: Form, m: SheetMap, ind: Indicator, for
     ws.write_string(r, c["label"], ind.label, f.labels[min(ind.depth, 3)])
     ws.set_row(r, _row_height(ind.label, ind.depth))
     ws.write_string(r, c["unit"], ind.unit, f.unit_col)
-    notes = [form.target_note] if ind.target else []
+    notes = [form.target_note] if ind.target and form.target_note else []
     notes += [ind.note] if ind.note else []
     if notes:
         ws.write_string(r, c["note"], "; ".join(notes), f.note)
