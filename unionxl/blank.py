@@ -11,9 +11,14 @@ from pathlib import Path
 
 from .form import available_forms, load_form
 from .template import FIXED_DATE, write_template
+from .tidy import read_tidy, to_values
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "workbook_templates"
 EXTRA_TERMS = {"phu-luc-nhiem-ky": ["2023-2028"]}
+# Filled samples: (file name, form, term, tidy data shipped in unionxl/data, unit, province)
+SAMPLES = [("phan-bo-chi-tieu_2023-2028_Bac-Giang.xlsx", "phan-bo-chi-tieu", None,
+            "phan-bo-chi-tieu-2023-2028.csv", "LDLD-BG", "LĐLĐ tỉnh Bắc Giang", "Bắc Giang")]
+DATA = Path(__file__).parent / "data"
 
 
 def blank_templates() -> list[tuple[str, str | None]]:
@@ -22,13 +27,20 @@ def blank_templates() -> list[tuple[str, str | None]]:
     for form_id in available_forms():
         out.append((f"{form_id}.xlsx", None))
         out += [(f"{form_id}_{t}.xlsx", t) for t in EXTRA_TERMS.get(form_id, [])]
-    return out
+    return out + [(s[0], s[2]) for s in SAMPLES]
 
 
 def write_blank(name: str, term: str | None, directory: Path) -> Path:
     form_id = name.removesuffix(".xlsx").split("_")[0]
+    sample = next((s for s in SAMPLES if s[0] == name), None)
     path = directory / name
-    write_template(load_form(form_id, term), path, created=FIXED_DATE)
+    if sample is None:
+        write_template(load_form(form_id, term), path, created=FIXED_DATE)
+        return path
+    _, form_id, term, csv, unit, unit_name, province = sample
+    form = load_form(form_id, term)
+    data = to_values(read_tidy(DATA / csv), form, csv, unit)
+    write_template(form, path, unit, unit_name, province, data, created=FIXED_DATE)
     return path
 
 
