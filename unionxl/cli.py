@@ -76,6 +76,8 @@ def _parser() -> argparse.ArgumentParser:
     con.add_argument("--form", metavar="BIỂU_MẪU", help="biểu mẫu (mặc định: theo đa số tệp)")
     con.add_argument("--term", help="nhiệm kỳ, ví dụ 2023-2028")
     con.add_argument("--province", help="tên tỉnh ở tiêu đề")
+    con.add_argument("--targets", metavar="CHỈ_TIÊU.xlsx",
+                     help="tệp chỉ tiêu giao (biểu mẫu phan-bo-chi-tieu): báo cáo mức đạt")
     con.add_argument("--workers", type=int, default=None, metavar="N",
                      help="số tiến trình đọc song song (mặc định: 2)")
 
@@ -260,6 +262,10 @@ def _consolidate(args: argparse.Namespace) -> int:
     units = load_units(args.units) if args.units else None
     form = load_form(args.form, args.term) if args.form else None
     run = consolidate(args.inputs, units, form, args.workers, progress=progress_bar)
+    if args.targets:
+        from .consolidate import achievement
+
+        run.achievement = achievement(run, args.targets)
     write_consolidated(run, args.output, args.unit, args.unit_name, args.province)
     if args.json:
         import json

@@ -288,6 +288,7 @@ class Consolidation:
     ledger: list[LedgerRow] = field(default_factory=list)
     totals: dict[str, dict[str, float]] = field(default_factory=dict)
     units: list[Unit] = field(default_factory=list)
+    achievement: list[Any] = field(default_factory=list)
 
     @property
     def used(self) -> list[Submission]:
@@ -334,6 +335,7 @@ class Consolidation:
             "consolidated": self.consolidated(),
             "excluded": sorted({s.unit_code or s.report.unit_code for s in self.submissions
                                 if s.status == "rejected"} - {""}),
+            "achievement": [a.to_dict() for a in self.achievement],
         }
 
 
@@ -533,3 +535,76 @@ def _sum(run: Consolidation) -> dict[str, dict[str, float]]:
             for key, v in row.items():
                 target[key] = target.get(key, 0.0) + v
     return totals
+
+
+# -- achievement against allocated targets -------------------------------------------------------
+ACHIEVEMENT_VI = {"achieved": "Đạt", "shortfall": "Chưa đạt", "no_target": "Không giao chỉ tiêu",
+                  "not_reported": "Chưa báo cáo"}
+
+
+@dataclass
+class Achievement:
+    unit_code: str
+    unit_name: str
+    year: str
+    measure: str  # the allocation row's unit: CĐCS, ĐV
+    target: float | None
+    actual: float | None
+    status: str
+
+    @property
+    def pct(self) -> float | None:
+        if self.actual is None or not self.target:
+            return None  # no target, no division: said as "không giao chỉ tiêu"
+        return self.actual / self.target
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.__dict__, "pct": self.pct, "status_vi": ACHIEVEMENT_VI[self.status]}
+
+
+def achievement(run: Consolidation, allocation: str | Path) -> list[Achievement]:
+    """Per unit, year and measure: actual (from the accepted reports of the tracked form),
+    target (from the allocation workbook), percentage achieved and shortfalls."""
+    from .workbook import read_book
+
+    alloc = read_book(allocation)
+    targets, _ = alloc.tidy_rows()
+    target = {(r.indicator, r.period): r.value for r in targets}
+    names = {u.code: u.name for u in run.units}
+    actual: dict[tuple[str, str, str], float] = {}  # (unit, form-indicator, year) → value
+    for s in run.used:
+        form = load_form(s.report.form_id, s.report.term or None)
+        if not form.single_year:
+            continue
+        year = str(form.term_start)
+        for code, row in compute(form, s.values()).items():
+            if row.get("total") is not None:
+                actual[(s.unit_code, f"{form.id}:{code}", year)] = row["total"]
+    out = []
+    for ind in alloc.form.inputs:
+        if not ind.entity:
+            continue
+        suffix = ind.code[len(ind.code.rstrip("abcdefghijklmnopqrstuvwxyz")):]
+        track = alloc.form.tracks.get(suffix)
+        if track is None:
+            continue
+        key = f"{track['form']}:{track['indicator']}"
+        for year in alloc.form.period_keys:
+            t = target.get((ind.code, year))
+            a = actual.get((ind.entity, key, year))
+            reported = any(k[0] == ind.entity and k[2] == year for k in actual)
+            if not reported:
+                status = "not_reported"
+            elif not t:
+                status = "no_target"
+            else:
+                status = "achieved" if (a or 0) >= t else "shortfall"
+            if not reported and year not in {k[2] for k in actual}:
+                continue  # a year nobody reported in this consolidation
+            out.append(Achievement(ind.entity, names.get(ind.entity, ind.label), year,
+                                   ind.unit, t, a if reported else None, status))
+    # Grouped by year and measure (one chart series each), units in the allocation's order.
+    order = {ind.entity: i for i, ind in enumerate(alloc.form.inputs)}
+    measures = list(dict.fromkeys(i.unit for i in alloc.form.inputs))
+    out.sort(key=lambda a: (a.year, measures.index(a.measure), order.get(a.unit_code, 0)))
+    return out

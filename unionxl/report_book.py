@@ -37,6 +37,8 @@ def write_consolidated(run: Consolidation, out: str | Path, unit_code: str = "TO
         _detail_sheet(wb, run, m, fmt)
         _issues_sheet(wb, run, fmt)
         _chart_sheet(wb, run, fmt)
+        if run.achievement:
+            _achievement_sheet(wb, run, fmt)
 
     try:
         return write_template(run.form, out, unit_code, unit_name or "BẢNG TỔNG HỢP",
@@ -236,3 +238,56 @@ def _chart_sheet(wb, run: Consolidation, f: _Formats) -> None:
         pie.set_title({"name": "Tình hình nộp báo cáo"})
         ws.insert_chart("T3", pie)
     ws.set_column(0, 0, 28)
+
+
+ACHIEVEMENT_SHEET = "Thực hiện chỉ tiêu"
+
+
+def _achievement_sheet(wb, run: Consolidation, f: _Formats) -> None:
+    from .consolidate import ACHIEVEMENT_VI
+
+    ws = wb.add_worksheet(ACHIEVEMENT_SHEET)
+    ws.write_string(0, 0, "KẾT QUẢ THỰC HIỆN CHỈ TIÊU GIAO", f.title)
+    ws.write_string(1, 0, "Tỷ lệ = thực hiện ÷ chỉ tiêu giao (công thức); để trống khi không "
+                    "giao chỉ tiêu. Dòng «Chưa đạt» tô đỏ.", f.note)
+    head = ["Mã đơn vị", "Đơn vị", "Năm", "Chỉ tiêu", "Giao", "Thực hiện", "Tỷ lệ đạt",
+            "Đánh giá"]
+    for c, (h, w) in enumerate(zip(head, [10, 30, 7, 9, 10, 10, 10, 20], strict=True)):
+        ws.write_string(3, c, h, f.header)
+        ws.set_column(c, c, w)
+    pct = wb.add_format({"font_name": FONT, "border": 1, "num_format": "0.0%"})
+    red = wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
+    rows = run.achievement
+    for r, a in enumerate(rows, start=4):
+        for c, v in enumerate([a.unit_code, a.unit_name, a.year, a.measure]):
+            ws.write_string(r, c, v, f.cell)
+        for c, v in ((4, a.target), (5, a.actual)):
+            if v is None:
+                ws.write_blank(r, c, None, f.num)
+            else:
+                ws.write_number(r, c, v, f.num)
+        e, fcell = xl_rowcol_to_cell(r, 4), xl_rowcol_to_cell(r, 5)
+        ws.write_formula(r, 6, f'=IF(OR(N({e})=0,COUNT({fcell})=0),"",N({fcell})/N({e}))', pct,
+                         "" if a.pct is None else a.pct)
+        ws.write_string(r, 7, ACHIEVEMENT_VI[a.status], f.cell)
+    last = 3 + len(rows)
+    ws.conditional_format(4, 0, last, 7, {"type": "formula", "criteria": '=$H5="Chưa đạt"',
+                                          "format": red})
+    ws.autofilter(3, 0, last, 7)
+    ws.freeze_panes(4, 2)
+    # Chart: target vs actual of each unit, for the first measure and year listed.
+    first = rows[0]
+    picked = [i for i, a in enumerate(rows, start=5)
+              if a.measure == first.measure and a.year == first.year]
+    if picked:
+        lo, hi = picked[0], picked[-1]
+        if hi - lo + 1 == len(picked):  # contiguous rows: one series range
+            chart = wb.add_chart({"type": "column"})
+            name = quote_sheet(ACHIEVEMENT_SHEET)
+            for col, label in (("E", "Giao"), ("F", "Thực hiện")):
+                chart.add_series({"name": label, "categories": f"={name}!$A${lo}:$A${hi}",
+                                  "values": f"={name}!${col}${lo}:${col}${hi}"})
+            chart.set_title({"name": f"Chỉ tiêu {first.measure} năm {first.year}: giao và "
+                                     "thực hiện"})
+            chart.set_size({"width": 720, "height": 400})
+            ws.insert_chart("J4", chart)
