@@ -87,6 +87,10 @@ def _parser() -> argparse.ArgumentParser:
     exp2.add_argument("--to", default="", metavar="ĐỊA_CHỈ", help="địa chỉ thư người nhận")
     exp2.add_argument("--force", action="store_true", help="xuất cả khi còn lỗi")
 
+    roll = sub.add_parser("rollup", help="cộng dồn báo cáo quý thành báo cáo năm")
+    roll.add_argument("book", metavar="BÁO_CÁO_QUÝ.xlsx")
+    roll.add_argument("-o", "--output", required=True, metavar="BÁO_CÁO_NĂM.xlsx")
+
     addin = sub.add_parser("addin", help="add-in Excel «Công đoàn» (ribbon)")
     asub = addin.add_subparsers(dest="addin_command", metavar="LỆNH", required=True)
     ab = asub.add_parser("build", help="dựng UnionXL.xlam từ mã nguồn trong macros/")
@@ -146,6 +150,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         res = export(args.book, args.output, args.to, args.force)
         print(f"Tệp gửi đi: {res.workbook}\nThư nháp (mở bằng Outlook): {res.draft}\n"
               f"Kiểm tra: {res.report.errors} lỗi, {res.report.warnings} cảnh báo.")
+        return 0
+    if args.command == "rollup":
+        from .rollup import rollup_book
+
+        print(f"Đã cộng dồn các quý thành báo cáo năm: {rollup_book(args.book, args.output)}")
         return 0
     if args.command == "addin":
         return _addin(args)

@@ -41,7 +41,7 @@ EXCEL_SHEET_FORBIDDEN = set("[]:*?/\\")
 _FORM_KEYS = {
     "id", "version", "title", "heading", "sheet", "period_kind", "term", "issuer", "province",
     "guidance", "target_note", "units", "sections", "rules", "years", "columns", "year",
-    "hidden", "period_line", "tracks", "sections_from",
+    "hidden", "period_line", "tracks", "sections_from", "annual",
 }
 COLUMN_LABELS = {"years", "total", "target", "pct", "note"}
 _SECTION_KEYS = {"number", "label", "rows", "fix"}
@@ -132,6 +132,7 @@ class Form:
     hidden_columns: tuple[str, ...] = ()
     show_period_line: bool = True
     tracks: dict[str, dict[str, str]] = field(default_factory=dict)
+    annual: str = ""  # for a quarterly form: the annual form its quarters roll up to
     _by_code: dict[str, Indicator] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -395,6 +396,7 @@ class _Builder:
             hidden_columns=tuple(self.hidden(data.get("hidden") or [])),
             show_period_line=bool(data.get("period_line", True)),
             tracks=self.tracks(data.get("tracks") or {}),
+            annual=str(data.get("annual") or ""),
         )
         from .rules import form_rules  # validates the rules against the built form
 
