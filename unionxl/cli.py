@@ -87,6 +87,14 @@ def _parser() -> argparse.ArgumentParser:
     exp2.add_argument("--to", default="", metavar="ĐỊA_CHỈ", help="địa chỉ thư người nhận")
     exp2.add_argument("--force", action="store_true", help="xuất cả khi còn lỗi")
 
+    ado = sub.add_parser("adopt", help="chuyển phụ lục tự lập (không có khóa) sang biểu mẫu")
+    ado.add_argument("book", metavar="TỆP_TỰ_LẬP.xlsx")
+    ado.add_argument("-o", "--output", required=True, metavar="TỆP_RA.xlsx")
+    ado.add_argument("--form", default="phu-luc-nhiem-ky", metavar="BIỂU_MẪU")
+    ado.add_argument("--term", help="nhiệm kỳ")
+    ado.add_argument("--unit", default="", metavar="MÃ")
+    ado.add_argument("--json", metavar="BÁO_CÁO.json", help="ghi bảng đối chiếu dòng dạng JSON")
+
     roll = sub.add_parser("rollup", help="cộng dồn báo cáo quý thành báo cáo năm")
     roll.add_argument("book", metavar="BÁO_CÁO_QUÝ.xlsx")
     roll.add_argument("-o", "--output", required=True, metavar="BÁO_CÁO_NĂM.xlsx")
@@ -151,6 +159,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(f"Tệp gửi đi: {res.workbook}\nThư nháp (mở bằng Outlook): {res.draft}\n"
               f"Kiểm tra: {res.report.errors} lỗi, {res.report.warnings} cảnh báo.")
         return 0
+    if args.command == "adopt":
+        return _adopt(args)
     if args.command == "rollup":
         from .rollup import rollup_book
 
@@ -285,6 +295,33 @@ def _consolidate(args: argparse.Namespace) -> int:
     print_ledger(run)
     print(f"Kết quả: {args.output}" + (f"; báo cáo JSON: {args.json}" if args.json else ""))
     return run.exit_code
+
+
+def _adopt(args: argparse.Namespace) -> int:
+    from .adopt import adopt
+    from .atomic import atomic_output
+    from .template import write_template
+
+    result = adopt(args.book, load_form(args.form, args.term))
+    marks = {"mapped": "✓", "low-confidence": "?", "unknown": "✗"}
+    for r in result.rows:
+        code = "/".join(r.codes) or (f"gần {r.candidate}" if r.candidate else "-")
+        print(f"  {marks[r.status]} dòng {r.row:>3} → {code:<12} ({r.confidence:.2f}) "
+              f"{r.label[:70]}")
+    for problem in result.problems:
+        print(f"  ! {problem}", file=sys.stderr)
+    write_template(result.form, args.output, args.unit, result.unit_name, data=result.values)
+    left = [r for r in result.rows if r.status != "mapped"]
+    print(f"Đã nhận {len(result.rows) - len(left)}/{len(result.rows)} dòng theo nhãn; "
+          f"{len(left)} dòng cần xem lại (không đoán). Biểu mẫu mới: {args.output}")
+    if args.json:
+        import json
+
+        with atomic_output(args.json) as tmp:
+            tmp.write_text(json.dumps({"rows": [r.to_dict() for r in result.rows],
+                                       "problems": result.problems}, ensure_ascii=False,
+                                      indent=2), encoding="utf-8")
+    return 1 if left or result.problems else 0
 
 
 def print_ledger(run) -> None:

@@ -226,6 +226,8 @@ def assess(source: Source) -> Submission:
         rep.issues.append(make("encrypted-workbook"))
         return Submission(source, rep)
     rep = validate_file(path)
+    if rep.issues and rep.issues[0].code == "not-unionxl-workbook":
+        rep = _adopted(path, rep) or rep
     sub = Submission(source, rep, modified=_modified(path))
     extra: list[Issue] = []
     if zipfile.is_zipfile(path):
@@ -242,6 +244,48 @@ def assess(source: Source) -> Submission:
     if rep.status == "valid" and rep.errors:
         rep.status = "invalid"
     return sub
+
+
+def _adopted(path: Path, rep: FileReport) -> FileReport | None:
+    """A hand-made appendix, read by its labels; None when it is not one."""
+    from .adopt import adopt
+    from .validate import rule_outcomes
+
+    try:
+        adoption = adopt(path)
+    except UnionxlError:
+        return None
+    if adoption.coverage < 0.5:
+        return None
+    form = adoption.form
+    out = FileReport(str(path), rep.sha256, "", adoption.unit_name, form.id, str(form.version),
+                     form.term, adoption.sheet)
+    mapped = sum(r.status == "mapped" for r in adoption.rows)
+    out.issues.append(make("adopted-by-label", sheet=adoption.sheet, detail=str(mapped)))
+    for r in adoption.rows:
+        cell = f"A{r.row}"
+        if r.status == "low-confidence":
+            out.issues.append(make("label-low-confidence", sheet=adoption.sheet, cell=cell,
+                                   detail=f"{r.row} «{r.label}» (gần nhất: {r.candidate}, "
+                                          f"độ giống {r.confidence:.2f})"))
+        elif r.status == "unknown":
+            out.issues.append(make("unknown-row", sheet=adoption.sheet, cell=cell,
+                                   indicator=r.label[:40]))
+    for problem in adoption.problems:
+        out.issues.append(make("not-a-number", sheet=adoption.sheet, value=problem))
+    for rule, p, ok, left, right in rule_outcomes(form, adoption.values):
+        if ok is False:
+            from .numbers import format_vn
+            from .rules import OP_TEXT
+
+            out.issues.append(make("rule-violation", severity=rule.severity, rule=rule.id,
+                                   sheet=adoption.sheet, indicator=rule.anchor.code, period=p,
+                                   check=rule.check, left=format_vn(round(left, 6)),
+                                   op=OP_TEXT[rule.op], right=format_vn(round(right, 6)),
+                                   rule_text=rule.message))
+    out.values = adoption.values
+    out.status = "invalid" if out.errors else "valid"
+    return out
 
 
 def _sha(path: Path) -> str:

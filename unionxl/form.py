@@ -78,6 +78,7 @@ class Indicator:
     fix: str = ""
     required: bool = False
     entity: str = ""  # a unit code, where a row stands for a unit (target allocation)
+    source_label: str = ""  # the printed row a compound measure comes from ("Số vụ/ số người…")
 
     @property
     def is_input(self) -> bool:
@@ -531,7 +532,7 @@ class _Builder:
                 p = parent[suffix] if isinstance(parent, dict) else parent
                 lbl = (m_label if own_measures is not None else None) or f"{label} ({m_unit})"
                 sum_of = tuple(f"{c}{suffix}" for c in row.get("sum_of") or ())
-                per = dict(common)
+                per = dict(common, source_label=label)
                 if common["formula"]:  # {7} in a compound row means {7a} for measure a
                     per["formula"] = re.sub(
                         r"\{([^{}@]+)(@[+-]?\d+)?\}",

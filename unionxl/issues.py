@@ -92,6 +92,12 @@ _KINDS = [
          "tin. Hãy xóa liên kết (Data > Edit Links > Break Link)."),
     Kind("archive-rejected", "Tệp nén không an toàn", "error",
          "Tệp nén «{name}» không được giải nén: {detail}."),
+    Kind("adopted-by-label", "Tệp tự lập, nhận theo nhãn", "warning",
+         "Tệp tự lập không có khóa unionxl: đã nhận {detail} dòng theo nhãn chỉ tiêu. Lần sau "
+         "hãy nhập vào biểu mẫu unionxl (unionxl adopt chuyển tệp này sang biểu mẫu)."),
+    Kind("label-low-confidence", "Nhãn dòng không chắc chắn", "error",
+         "Dòng {detail}: nhãn không đủ giống chỉ tiêu nào nên chưa nhận số liệu (không đoán). "
+         "Hãy sửa nhãn cho đúng biểu mẫu hoặc chép số liệu sang biểu mẫu unionxl."),
     Kind("unknown-unit", "Đơn vị không có trong danh sách", "warning",
          "Đơn vị «{detail}» không có trong danh sách đơn vị phải báo cáo; số liệu không được "
          "tổng hợp. Kiểm tra mã đơn vị trong tệp hoặc bổ sung danh sách."),
