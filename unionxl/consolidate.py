@@ -249,7 +249,7 @@ def assess(source: Source) -> Submission:
 def _adopted(path: Path, rep: FileReport) -> FileReport | None:
     """A hand-made appendix, read by its labels; None when it is not one."""
     from .adopt import adopt
-    from .validate import rule_outcomes
+    from .validate import rule_issue, rule_outcomes
 
     try:
         adoption = adopt(path)
@@ -275,14 +275,8 @@ def _adopted(path: Path, rep: FileReport) -> FileReport | None:
         out.issues.append(make("not-a-number", sheet=adoption.sheet, value=problem))
     for rule, p, ok, left, right in rule_outcomes(form, adoption.values):
         if ok is False:
-            from .numbers import format_vn
-            from .rules import OP_TEXT
-
-            out.issues.append(make("rule-violation", severity=rule.severity, rule=rule.id,
-                                   sheet=adoption.sheet, indicator=rule.anchor.code, period=p,
-                                   check=rule.check, left=format_vn(round(left, 6)),
-                                   op=OP_TEXT[rule.op], right=format_vn(round(right, 6)),
-                                   rule_text=rule.message))
+            out.issues.append(rule_issue(rule, left, right, sheet=adoption.sheet,
+                                         indicator=rule.anchor.code, period=p))
     out.values = adoption.values
     out.status = "invalid" if out.errors else "valid"
     return out

@@ -341,7 +341,12 @@ def _rules(book: Book, values: dict[str, dict[str, float]],
         anchor = rule.anchor.code
         where = _where(book, anchor, p) if anchor in book.map.rows else {
             "sheet": book.sheet, "indicator": anchor, "period": p}
-        out.append(make("rule-violation", severity=rule.severity, rule=rule.id, **where,
-                        check=rule.check, left=format_vn(round(left, 6)), op=OP_TEXT[rule.op],
-                        right=format_vn(round(right, 6)), rule_text=rule.message))
+        out.append(rule_issue(rule, left, right, **where))
     return out
+
+
+def rule_issue(rule, left: float, right: float, **where: str) -> Issue:
+    """The issue of one violated rule in one period (``where``: sheet, cell, indicator…)."""
+    return make("rule-violation", severity=rule.severity, rule=rule.id, **where,
+                check=rule.check, left=format_vn(round(left, 6)), op=OP_TEXT[rule.op],
+                right=format_vn(round(right, 6)), rule_text=rule.message)
