@@ -23,13 +23,13 @@ from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 from .checks import CHECK_SHEET
 from .consolidate import LEDGER_SHEET, consolidate
 from .errors import UnionxlError
+from .fixnumbers import plan
 from .form import load_form
 from .formulas import excel_formulas
 from .layout import META_SHEET, SheetMap, scan
-from .numbers import read_text
 from .template import FORMULA_FILL, INPUT_FILL
 from .validate import FileReport, check_book
-from .workbook import Book, as_number, is_date
+from .workbook import Book
 
 TITLE = "unionxl – Công đoàn"
 RESULT_SHEET = "Kết quả kiểm tra"
@@ -160,17 +160,10 @@ def validate_workbook(xl_book) -> str:
 
 def fix_numbers(xl_book) -> str:
     book, sheet = _open_book(xl_book)
-    converted, left = 0, 0
-    for ind, key, raw in [*book.input_cells(), *book.target_cells()]:
-        if raw is None or as_number(raw) is not None or is_date(raw):
-            left += raw is not None and is_date(raw)
-            continue
-        reading = read_text(str(raw), ind.unit, ind.value_type == "integer")
-        if reading.kind == "number" and len(reading.values) == 1:
-            sheet.range(book.map.addr(ind.code, key)).value = reading.values[0]
-            converted += 1
-        else:
-            left += 1
+    res = plan(book)
+    for addr, _, value in res.converted:
+        sheet.range(addr).value = value
+    converted, left = len(res.converted), len(res.left)
     return (f"Đã đổi {converted} ô số dạng chữ thành số."
             + (f" Còn {left} ô không chắc chắn cách đọc: hãy bấm «Kiểm tra số liệu» rồi sửa "
                "tay." if left else ""))

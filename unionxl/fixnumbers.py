@@ -12,8 +12,8 @@ from pathlib import Path
 import openpyxl
 
 from .atomic import atomic_output
-from .numbers import format_vn, read_text
-from .workbook import as_number, is_date, read_book
+from .validate import check_cell
+from .workbook import Book, read_book
 
 
 @dataclass
@@ -22,29 +22,38 @@ class FixResult:
     left: list[tuple[str, str, str]] = field(default_factory=list)  # cell, text, why
 
 
-def fix_numbers(path: str | Path, out: str | Path) -> FixResult:
-    book = read_book(path)
-    wb = openpyxl.load_workbook(path)
-    ws = wb[book.sheet]
+def plan(book: Book) -> FixResult:
+    """Which text cells have exactly one reading (converted) and which do not (left, why).
+
+    The classification is the validator's own (``check_cell``), so ``fix-numbers`` converts
+    exactly the cells ``validate`` reports as ``text-number``."""
     res = FixResult()
     for ind, key, raw in [*book.input_cells(), *book.target_cells()]:
-        if raw is None or as_number(raw) is not None:
-            continue
+        _, code, fields = check_cell(ind, raw)
         addr = book.map.addr(ind.code, key)
-        if is_date(raw):
-            res.left.append((addr, str(raw), "ngày tháng: không biết số gốc, hãy gõ lại"))
-            continue
-        reading = read_text(str(raw), ind.unit, ind.value_type == "integer")
-        if reading.kind == "number" and len(reading.values) == 1:
-            ws[addr].value = reading.values[0]
-            res.converted.append((addr, str(raw), reading.values[0]))
-        elif reading.kind == "number":
-            res.left.append((addr, str(raw), "đọc được nhiều cách: "
-                             + " hoặc ".join(format_vn(v) for v in reading.values)))
-        elif reading.kind == "compound":
-            res.left.append((addr, str(raw), "hai số trong một ô"))
-        else:
-            res.left.append((addr, str(raw), "không phải số"))
+        if code == "text-number":
+            res.converted.append((addr, str(raw), fields["number"]))
+        elif code in _WHY:
+            why = _WHY[code] + (fields["readings"] if code == "ambiguous-number" else "")
+            res.left.append((addr, str(raw), why))
+    return res
+
+
+_WHY = {
+    "date-in-number-cell": "ngày tháng: không biết số gốc, hãy gõ lại",
+    "ambiguous-number": "đọc được nhiều cách: ",
+    "compound-entry": "hai số trong một ô",
+    "not-a-number": "không phải số",
+}
+
+
+def fix_numbers(path: str | Path, out: str | Path) -> FixResult:
+    book = read_book(path)
+    res = plan(book)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[book.sheet]
+    for addr, _, value in res.converted:
+        ws[addr].value = value
     with atomic_output(out) as tmp:
         wb.save(tmp)
     return res

@@ -232,7 +232,8 @@ def check_cell(ind: Indicator, value: Any) -> tuple[float | None, str | None, di
         if len(reading.values) > 1:
             return None, "ambiguous-number", {
                 "value": text, "readings": " hoặc ".join(format_vn(v) for v in reading.values)}
-        return None, "text-number", {"value": text, "reading": format_vn(reading.values[0])}
+        return None, "text-number", {"value": text, "reading": format_vn(reading.values[0]),
+                                     "number": reading.values[0]}
     if number < 0:
         return None, "negative-value", {"value": format_vn(number), "unit": ind.unit}
     if ind.value_type == "integer" and not number.is_integer():
