@@ -33,7 +33,7 @@ from .form import Form, load_form
 from .formulas import compute
 from .issues import Issue, make
 from .sources import Source, gather
-from .validate import FileReport, validate_file
+from .validate import FileReport, sha256_file, validate_file
 
 CONSOLIDATED_SHEET = "TỔNG HỢP"
 LEDGER_SHEET = "Tình hình nộp báo cáo"
@@ -222,7 +222,7 @@ def assess(source: Source) -> Submission:
     assert path is not None
     head = path.read_bytes()[:8] if path.exists() else b""
     if head == OLE_MAGIC and path.suffix.lower() in (".xlsx", ".xlsm", ".xlsb"):
-        rep = FileReport(str(path), _sha(path), status="unreadable")
+        rep = FileReport(str(path), sha256_file(path), status="unreadable")
         rep.issues.append(make("encrypted-workbook"))
         return Submission(source, rep)
     rep = validate_file(path)
@@ -280,12 +280,6 @@ def _adopted(path: Path, rep: FileReport) -> FileReport | None:
     out.values = adoption.values
     out.status = "invalid" if out.errors else "valid"
     return out
-
-
-def _sha(path: Path) -> str:
-    from .validate import sha256_file
-
-    return sha256_file(path)
 
 
 def _modified(path: Path) -> str:
@@ -434,8 +428,6 @@ def _lean(sub: Submission, store: ValueStore) -> Submission:
 def _majority_form(subs: list[Submission]) -> Form:
     keys = Counter(s.form_key for s in subs if s.report.form_id)
     if not keys:
-        from .errors import UnionxlError
-
         raise UnionxlError("Không có tệp nào là biểu mẫu unionxl đọc được; không có gì để "
                            "tổng hợp. Xem danh sách lỗi từng tệp ở trên.")
     (form_id, _version, term), _ = keys.most_common(1)[0]
@@ -610,14 +602,17 @@ def achievement(run: Consolidation, allocation: str | Path) -> list[Achievement]
     target = {(r.indicator, r.period): r.value for r in targets}
     names = {u.code: u.name for u in run.units}
     actual: dict[tuple[str, str, str], float] = {}  # (unit, form-indicator, year) → value
+    reported: set[tuple[str, str]] = set()  # (unit, year) with an accepted report
     for s in run.used:
         form = load_form(s.report.form_id, s.report.term or None)
         if not form.single_year:
             continue
         year = str(form.term_start)
+        reported.add((s.unit_code, year))
         for code, row in compute(form, s.values()).items():
             if row.get("total") is not None:
                 actual[(s.unit_code, f"{form.id}:{code}", year)] = row["total"]
+    years = {year for _, year in reported}
     out = []
     for ind in alloc.form.inputs:
         if not ind.entity:
@@ -629,18 +624,18 @@ def achievement(run: Consolidation, allocation: str | Path) -> list[Achievement]
         key = f"{track['form']}:{track['indicator']}"
         for year in alloc.form.period_keys:
             t = target.get((ind.code, year))
+            if year not in years:
+                continue  # a year nobody reported in this consolidation
             a = actual.get((ind.entity, key, year))
-            reported = any(k[0] == ind.entity and k[2] == year for k in actual)
-            if not reported:
+            has = (ind.entity, year) in reported
+            if not has:
                 status = "not_reported"
             elif not t:
                 status = "no_target"
             else:
                 status = "achieved" if (a or 0) >= t else "shortfall"
-            if not reported and year not in {k[2] for k in actual}:
-                continue  # a year nobody reported in this consolidation
             out.append(Achievement(ind.entity, names.get(ind.entity, ind.label), year,
-                                   ind.unit, t, a if reported else None, status))
+                                   ind.unit, t, a if has else None, status))
     # Grouped by year and measure (one chart series each), units in the allocation's order.
     order = {ind.entity: i for i, ind in enumerate(alloc.form.inputs)}
     measures = list(dict.fromkeys(i.unit for i in alloc.form.inputs))

@@ -28,7 +28,7 @@ from .form import load_form
 from .formulas import excel_formulas
 from .layout import META_SHEET, SheetMap, scan
 from .template import FORMULA_FILL, INPUT_FILL
-from .validate import FileReport, check_book
+from .validate import check_book
 from .workbook import Book
 
 TITLE = "unionxl – Công đoàn"
@@ -131,14 +131,15 @@ def validate_workbook(xl_book) -> str:
     present = {xl_rowcol_to_cell(r, c) for r, row in enumerate(formula_grid)
                for c, v in enumerate(row) if isinstance(v, str) and v.startswith("=")}
     book.formula_cells = present
-    issues, values = check_book(book)
-    report = FileReport(xl_book.fullname, "", book.unit_code, sheet=sheet.name, issues=issues)
+    issues, _ = check_book(book)
+    errors = sum(i.severity == "error" for i in issues)
     _clear_marks(xl_book, sheet)
     # Marked cells get back the template's fill afterwards (yellow inputs, grey formulas):
     # cells are grouped by that fill so each group is one union range, one call.
     inputs = {book.map.addr(i.code, k) for i, k, _ in [*book.input_cells(), *book.target_cells()]}
     groups: dict[str, list[str]] = {}
-    for cell in sorted({i.cell for i in issues if i.cell and i.sheet == sheet.name}, key=_rowcol):
+    marked = {i.cell for i in issues if i.cell and i.sheet == sheet.name}
+    for cell in sorted(marked, key=xl_cell_to_rowcol):
         groups.setdefault(INPUT_FILL if cell in inputs else FORMULA_FILL, []).append(cell)
     restore = []
     for fill, cells in groups.items():
@@ -152,8 +153,7 @@ def validate_workbook(xl_book) -> str:
         [n, "Lỗi" if i.severity == "error" else "Cảnh báo", i.code, i.cell, i.indicator,
          i.period, i.message] for n, i in enumerate(issues, start=1)]
     result.range("A1").value = table
-    del values
-    return (f"Kiểm tra xong: {report.errors} lỗi, {report.warnings} cảnh báo. "
+    return (f"Kiểm tra xong: {errors} lỗi, {len(issues) - errors} cảnh báo. "
             + (f"Các ô có vấn đề đã được tô đỏ; danh sách ở trang «{RESULT_SHEET}»."
                if issues else "Không có vấn đề nào."))
 
@@ -289,10 +289,6 @@ def _clear_marks(xl_book, sheet) -> int:
             n += 1
     marks.clear()
     return n
-
-
-def _rowcol(addr: str) -> tuple[int, int]:
-    return xl_cell_to_rowcol(addr)
 
 
 def _address_chunks(cells: list[str]) -> list[str]:
