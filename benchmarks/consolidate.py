@@ -29,8 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from unionxl.form import load_form  # noqa: E402
-from unionxl.sample import generate  # noqa: E402
-from unionxl.template import FIXED_DATE, write_template  # noqa: E402
+from unionxl.form.sample import generate  # noqa: E402
+from unionxl.workbook.styles import FIXED_DATE  # noqa: E402
+from unionxl.workbook.template import write_template  # noqa: E402
 
 FORM = load_form("phu-luc-nhiem-ky")
 BASES = 12  # distinct generated workbooks; copies get their own unit code
@@ -103,8 +104,7 @@ def naive_openpyxl(files: list[Path]) -> float:
 
 
 def unionxl_end_to_end(inbox: Path, units: Path, out: Path) -> tuple[float, dict]:
-    from unionxl.consolidate import consolidate, load_units
-    from unionxl.report_book import write_consolidated
+    from unionxl.consolidation import consolidate, load_units, write_consolidated
 
     start = time.perf_counter()
     run = consolidate([inbox], load_units(units))

@@ -8,11 +8,11 @@ import random
 
 import pytest
 
-from unionxl.blank import DEFAULT_DIR
 from unionxl.cli import main
+from unionxl.consolidation import SAMPLE_UNITS, sample_units
 from unionxl.form import load_form
-from unionxl.template import write_template
-from unionxl.units import SAMPLE_UNITS, sample_units
+from unionxl.workbook.blank import DEFAULT_DIR
+from unionxl.workbook.template import write_template
 
 ANNUAL = load_form("bao-cao-nam")  # year 2025
 ALLOCATION = DEFAULT_DIR / "phan-bo-chi-tieu_2023-2028_Bac-Giang.xlsx"
@@ -29,7 +29,7 @@ def test_achievement_equals_actual_over_target(tmp_path):
     inbox = tmp_path / "inbox"
     actual = {}
     for unit in sample_units():
-        code = unit["code"]
+        code = unit.code
         if code == "BG09":
             continue  # did not report
         admitted = float(rng.randint(0, 2 * TARGETS_2025[code][1] + 10))
@@ -38,7 +38,7 @@ def test_achievement_equals_actual_over_target(tmp_path):
         members = admitted * 10 + 100
         data = {"1": {"2025": admitted}, "2": {"2025": founded}, "3": {"2025": members},
                 "4": {"2025": founded + 20}}
-        write_template(ANNUAL, inbox / f"{code}.xlsx", code, unit["name"], data=data)
+        write_template(ANNUAL, inbox / f"{code}.xlsx", code, unit.name, data=data)
     report = tmp_path / "r.json"
     assert main(["consolidate", str(inbox), "-o", str(tmp_path / "th.xlsx"), "--units",
                  str(SAMPLE_UNITS), "--targets", str(ALLOCATION), "--json", str(report)]) == 1

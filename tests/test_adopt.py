@@ -13,11 +13,10 @@ import openpyxl
 import pytest
 
 from tests.test_form import seed_rows
-from unionxl.adopt import adopt, targets
 from unionxl.cli import main
-from unionxl.consolidate import consolidate, load_units
+from unionxl.consolidation import SAMPLE_UNITS, consolidate, load_units
+from unionxl.consolidation.adopt import adopt, targets
 from unionxl.form import load_form
-from unionxl.units import SAMPLE_UNITS
 from unionxl.workbook import read_book
 
 FORM = load_form("phu-luc-nhiem-ky")
@@ -132,7 +131,7 @@ def test_low_confidence_is_reported_not_guessed(tmp_path):
 def test_consolidate_accepts_hand_made_with_a_warning(tmp_path):
     inbox = tmp_path / "in"
     inbox.mkdir()
-    from unionxl.sample import generate
+    from unionxl.form.sample import generate
 
     data = generate(FORM, random.Random(6), targets=False)  # numbers that keep every rule
     expected = hand_made(inbox / "yen-dung.xlsx", random.Random(6), data)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from tests.support.libreoffice import recalculate, values
-from unionxl.blank import DEFAULT_DIR
 from unionxl.form import load_form
-from unionxl.layout import scan
+from unionxl.workbook.blank import DEFAULT_DIR
+from unionxl.workbook.layout import scan
 
 FORM = load_form("phan-bo-chi-tieu")
 SAMPLE = DEFAULT_DIR / "phan-bo-chi-tieu_2023-2028_Bac-Giang.xlsx"

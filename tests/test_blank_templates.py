@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zipfile
 
-from unionxl.blank import DEFAULT_DIR, blank_templates, write_blank
+from unionxl.workbook.blank import DEFAULT_DIR, blank_templates, write_blank
 
 
 def parts(path):

@@ -20,13 +20,19 @@ from tests.conftest import sha256
 from tests.support.libreoffice import recalculate, values
 from tests.test_template import insert_rows_and_columns
 from unionxl.cli import main
-from unionxl.consolidate import CONSOLIDATED_SHEET, DETAIL_SHEET, consolidate, load_units, name_key
+from unionxl.consolidation import (
+    CONSOLIDATED_SHEET,
+    DETAIL_SHEET,
+    SAMPLE_UNITS,
+    consolidate,
+    load_units,
+)
 from unionxl.form import load_form
-from unionxl.layout import META_SHEET, scan, template_map
-from unionxl.sample import generate
-from unionxl.template import write_template
-from unionxl.tidy import Row, read_tidy, write_tidy
-from unionxl.units import SAMPLE_UNITS
+from unionxl.form.sample import generate
+from unionxl.text import name_key
+from unionxl.workbook.layout import META_SHEET, scan, template_map
+from unionxl.workbook.template import write_template
+from unionxl.workbook.tidy import Row, read_tidy, write_tidy
 
 FORM = load_form("phu-luc-nhiem-ky")
 MAP = template_map(FORM)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from unionxl.numbers import format_vn, read_text
+from unionxl.workbook.numbers import format_vn, read_text
 
 
 @pytest.mark.parametrize("text,unit,integer,values,kind", [

@@ -8,10 +8,10 @@ import random
 import pytest
 
 from unionxl.cli import main
-from unionxl.consolidate import consolidate
+from unionxl.consolidation import consolidate
 from unionxl.form import load_form
-from unionxl.sample import generate
-from unionxl.template import write_template
+from unionxl.form.sample import generate
+from unionxl.workbook.template import write_template
 
 QUARTERLY = load_form("bao-cao-quy")
 

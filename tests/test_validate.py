@@ -16,18 +16,17 @@ from hypothesis import strategies as st
 
 from tests.conftest import ROOT, sha256
 from tests.support.libreoffice import recalculate, values
-from unionxl.checks import CHECK_MARKER, CHECK_SHEET
 from unionxl.cli import main
-from unionxl.docs import PAGES
+from unionxl.cli.docs import PAGES
 from unionxl.form import load_form
-from unionxl.layout import template_map
-from unionxl.numbers import format_vn
-from unionxl.rules import form_rules
-from unionxl.sample import generate
-from unionxl.template import write_template
-from unionxl.tidy import format_number
-from unionxl.validate import rule_statuses, validate_file
+from unionxl.form.sample import generate
+from unionxl.validation import rule_statuses, validate_file
 from unionxl.workbook import read_book
+from unionxl.workbook.layout import template_map
+from unionxl.workbook.live_checks import CHECK_MARKER, CHECK_SHEET
+from unionxl.workbook.numbers import format_vn
+from unionxl.workbook.template import write_template
+from unionxl.workbook.tidy import format_number
 
 FORM = load_form("phu-luc-nhiem-ky")
 MAP = template_map(FORM)
@@ -53,7 +52,7 @@ def test_generated_valid_data_has_no_issue(tmp_path_factory, seed, fill):
 
 # Rows without rules or parents where a year-on-year jump is the only possible finding.
 FREE_ROWS = [c for c in ("12", "13", "21", "22", "23", "24")
-             if all(c not in r.codes for r in form_rules(FORM))]
+             if all(c not in r.codes for r in FORM.rules)]
 
 
 def corrupt(kind: str, data: dict, rng: random.Random):
@@ -272,7 +271,7 @@ def test_fix_numbers_converts_only_unambiguous(tmp_path, capsys):
 def test_every_rule_is_listed_and_documented(capsys):
     assert main(["form", "show", "phu-luc-nhiem-ky", "--json"]) == 0
     listed = {r["id"] for r in json.loads(capsys.readouterr().out)["rules"]}
-    ids = {r.id for r in form_rules(FORM)}
+    ids = {r.id for r in FORM.rules}
     assert listed == ids and len(ids) >= 45
     page = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     assert all(f"`{i}`" in page for i in ids)

@@ -12,15 +12,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import UnionxlError
-
-
-class OutputBusyError(UnionxlError):
-    def __init__(self, path: Path) -> None:
-        super().__init__(
-            f"Không ghi được tệp {path}: tệp đang mở trong Excel hoặc bị khóa. "
-            "Hãy đóng tệp trong Excel rồi chạy lại, hoặc ghi ra tên tệp khác (-o)."
-        )
+from .errors import OutputBusyError
 
 
 def excel_lock_file(path: Path) -> Path:

@@ -34,10 +34,15 @@ class UnknownFormError(UnionxlError):
 
 
 class WorkbookError(UnionxlError):
-    """A workbook cannot be used (unreadable, not a unionxl workbook, keys missing)."""
+    """A workbook cannot be used (unreadable, not a unionxl workbook, keys missing).
 
-    def __init__(self, path: str, problem: str, sheet: str | None = None, cell: str | None = None):
+    ``code`` is the issue code the validator reports it under (see the catalogue in
+    ``validation.issues``): the error carries it, nobody parses the message."""
+
+    def __init__(self, path: str, problem: str, sheet: str | None = None,
+                 cell: str | None = None, code: str = "unreadable-file"):
         self.path, self.problem, self.sheet, self.cell = path, problem, sheet, cell
+        self.code = code
         where = f"tệp {path}"
         if sheet:
             where += f", trang «{sheet}»"
@@ -53,3 +58,11 @@ class DataFileError(UnionxlError):
         self.path, self.line, self.problem = path, line, problem
         where = f"tệp {path}" + (f", dòng {line}" if line else "")
         super().__init__(f"Lỗi dữ liệu ở {where}: {problem}")
+
+
+class OutputBusyError(UnionxlError):
+    def __init__(self, path: object) -> None:
+        super().__init__(
+            f"Không ghi được tệp {path}: tệp đang mở trong Excel hoặc bị khóa. "
+            "Hãy đóng tệp trong Excel rồi chạy lại, hoặc ghi ra tên tệp khác (-o)."
+        )

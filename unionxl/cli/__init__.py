@@ -1,0 +1,55 @@
+"""Command line: ``unionxl …`` (messages in Vietnamese; contracts in the design notes).
+
+Only this entry point turns errors into exit codes and messages; each command lives in its own
+module under ``commands/`` and prints through ``console``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+from ..errors import UnionxlError
+from .commands import COMMANDS
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="unionxl",
+        description="Biểu mẫu, kiểm tra và tổng hợp số liệu báo cáo công đoàn trên Excel.",
+    )
+    p.add_argument("--version", action="version", version=f"unionxl {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="LỆNH", required=True)
+    for command in COMMANDS:
+        command.add(sub)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except UnionxlError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except BrokenPipeError:  # output piped into head/less that closed early
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        print("Đã dừng theo yêu cầu.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # never a bare traceback for office staff
+        if os.environ.get("UNIONXL_DEBUG"):
+            raise
+        print(f"Lỗi không mong đợi: {type(exc).__name__}: {exc}. Chạy lại với biến môi trường "
+              "UNIONXL_DEBUG=1 để xem chi tiết và gửi cho người hỗ trợ.", file=sys.stderr)
+        return 2
+
+
+__all__ = ["main"]

@@ -1,0 +1,46 @@
+"""``unionxl adopt BOOK -o OUT.xlsx [--form FORM] [--term T] [--unit CODE] [--json MAP.json]``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ...atomic import atomic_output
+from ...consolidation.adopt import adopt
+from ...form import load_form
+from ...workbook.template import write_template
+from ..console import issue_line
+
+MARKS = {"mapped": "✓", "low-confidence": "?", "unknown": "✗"}
+
+
+def add(sub: argparse._SubParsersAction) -> None:
+    ado = sub.add_parser("adopt", help="chuyển phụ lục tự lập (không có khóa) sang biểu mẫu")
+    ado.add_argument("book", metavar="TỆP_TỰ_LẬP.xlsx")
+    ado.add_argument("-o", "--output", required=True, metavar="TỆP_RA.xlsx")
+    ado.add_argument("--form", default="phu-luc-nhiem-ky", metavar="BIỂU_MẪU")
+    ado.add_argument("--term", help="nhiệm kỳ")
+    ado.add_argument("--unit", default="", metavar="MÃ")
+    ado.add_argument("--json", metavar="BÁO_CÁO.json", help="ghi bảng đối chiếu dòng dạng JSON")
+    ado.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    result = adopt(args.book, load_form(args.form, args.term))
+    for r in result.rows:
+        code = "/".join(r.codes) or (f"gần {r.candidate}" if r.candidate else "-")
+        print(f"  {MARKS[r.status]} dòng {r.row:>3} → {code:<12} ({r.confidence:.2f}) "
+              f"{r.label[:70]}")
+    for problem in result.problems:
+        print(issue_line(problem), file=sys.stderr)
+    write_template(result.form, args.output, args.unit, result.unit_name, data=result.values)
+    left = [r for r in result.rows if r.status != "mapped"]
+    print(f"Đã nhận {len(result.rows) - len(left)}/{len(result.rows)} dòng theo nhãn; "
+          f"{len(left)} dòng cần xem lại (không đoán). Biểu mẫu mới: {args.output}")
+    if args.json:
+        with atomic_output(args.json) as tmp:
+            tmp.write_text(json.dumps({"rows": [r.to_dict() for r in result.rows],
+                                       "problems": [p.to_dict() for p in result.problems]},
+                                      ensure_ascii=False, indent=2), encoding="utf-8")
+    return 1 if left or result.problems else 0

@@ -1,0 +1,23 @@
+"""``unionxl export BOOK -o DIR [--to ADDRESS] [--force]``."""
+
+from __future__ import annotations
+
+import argparse
+
+from ...excel.export import export
+
+
+def add(sub: argparse._SubParsersAction) -> None:
+    exp = sub.add_parser("export", help="xuất tệp gửi cấp trên và thư nháp .eml")
+    exp.add_argument("book", metavar="TỆP.xlsx")
+    exp.add_argument("-o", "--output", required=True, metavar="THƯ_MỤC")
+    exp.add_argument("--to", default="", metavar="ĐỊA_CHỈ", help="địa chỉ thư người nhận")
+    exp.add_argument("--force", action="store_true", help="xuất cả khi còn lỗi")
+    exp.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    res = export(args.book, args.output, args.to, args.force)
+    print(f"Tệp gửi đi: {res.workbook}\nThư nháp (mở bằng Outlook): {res.draft}\n"
+          f"Kiểm tra: {res.report.errors} lỗi, {res.report.warnings} cảnh báo.")
+    return 0

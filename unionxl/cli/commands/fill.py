@@ -1,0 +1,22 @@
+"""``unionxl fill BOOK.xlsx [-o OUT.xlsx]``."""
+
+from __future__ import annotations
+
+import argparse
+
+from ...workbook.fill import fill
+
+
+def add(sub: argparse._SubParsersAction) -> None:
+    f = sub.add_parser("fill", help="điền lại mọi công thức, giữ nguyên số đã nhập")
+    f.add_argument("book", metavar="TỆP.xlsx")
+    f.add_argument("-o", "--output", metavar="TỆP_RA.xlsx",
+                   help="ghi ra tệp khác (mặc định: ghi đè an toàn lên chính tệp)")
+    f.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    res = fill(args.book, args.output)
+    print(f"Đã điền {res.written} công thức vào {res.path} (trang «{res.sheet}»); "
+          f"{len(res.restored)} ô công thức bị thiếu hoặc bị ghi đè đã được khôi phục.")
+    return 0

@@ -1,0 +1,19 @@
+"""``unionxl rollup QUARTERLY.xlsx -o ANNUAL.xlsx``."""
+
+from __future__ import annotations
+
+import argparse
+
+from ...consolidation.rollup import rollup_book
+
+
+def add(sub: argparse._SubParsersAction) -> None:
+    roll = sub.add_parser("rollup", help="cộng dồn báo cáo quý thành báo cáo năm")
+    roll.add_argument("book", metavar="BÁO_CÁO_QUÝ.xlsx")
+    roll.add_argument("-o", "--output", required=True, metavar="BÁO_CÁO_NĂM.xlsx")
+    roll.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    print(f"Đã cộng dồn các quý thành báo cáo năm: {rollup_book(args.book, args.output)}")
+    return 0

@@ -1,0 +1,137 @@
+"""One submission: its bytes read once, validated, and what only consolidation looks at
+(encryption, macros, external links, the legacy format, hand-made appendices). Runs in a
+worker process; the result travels back small (values go to the on-disk store)."""
+
+from __future__ import annotations
+
+import math
+from array import array
+from dataclasses import dataclass, field
+
+from ..errors import UnionxlError, WorkbookError
+from ..form import Form
+from ..validation import FileReport, Issue, make, rule_issues, validate_package
+from ..validation.validator import bad_cells
+from ..workbook.package import Package
+from .adopt import adopt
+from .intake import Source
+from .store import ValueStore
+
+ENCRYPTABLE = (".xlsx", ".xlsm", ".xlsb")  # an OLE container with these names is encrypted
+
+
+@dataclass
+class Submission:
+    source: Source
+    report: FileReport
+    modified: str = ""  # ISO time the unit last saved the workbook
+    unit_code: str = ""  # registry code it was matched to
+    match: str = ""  # code | name | file-name | ""
+    status: str = ""
+    note: str = ""
+    store: ValueStore | None = field(default=None, repr=False)
+    offset: int = -1  # where this submission's values start in the store
+
+    def pack(self, store: ValueStore) -> None:
+        """Move the values to the on-disk store (one float per indicator × key, NaN = blank):
+        memory stays flat however many files come in."""
+        values, self.report.values = self.report.values, {}
+        if self.form is None:
+            return
+        position = self.form.value_position
+        packed = array("d", [math.nan]) * len(position)
+        for code, row in values.items():
+            for key, v in row.items():
+                i = position.get((code, key))
+                if i is not None:
+                    packed[i] = v
+        self.store, self.offset = store, store.append(packed)
+
+    def value(self, code: str, key: str) -> float | None:
+        i = self.form.value_position.get((code, key)) if self.form is not None else None
+        if self.store is None or i is None:
+            return None
+        v = self.store.read(self.offset + i, 1)[0]
+        return None if math.isnan(v) else v
+
+    def values(self) -> dict[str, dict[str, float]]:
+        out: dict[str, dict[str, float]] = {}
+        if self.store is None or self.form is None:
+            return out
+        keys = self.form.value_keys
+        packed = self.store.read(self.offset, len(keys))
+        for (code, key), v in zip(keys, packed, strict=True):
+            if not math.isnan(v):
+                out.setdefault(code, {})[key] = v
+        return out
+
+    @property
+    def form(self) -> Form | None:
+        """The form the file was read with (None: unreadable or another version)."""
+        return self.report.form
+
+    @property
+    def form_key(self) -> tuple[str, str, str]:
+        r = self.report
+        return (r.form_id, r.form_version, r.term)
+
+
+def assess(source: Source) -> Submission:
+    """Validate one workbook and add what only consolidation looks at."""
+    assert source.path is not None
+    try:
+        pkg = Package.read(source.path)
+    except WorkbookError as exc:
+        rep = FileReport(str(source.path), "", status="unreadable")
+        rep.issues.append(make(exc.code, detail=exc.problem))
+        return Submission(source, rep)
+    if pkg.is_ole and source.path.suffix.lower() in ENCRYPTABLE:
+        rep = FileReport(str(pkg.path), pkg.sha256, status="unreadable")
+        rep.issues.append(make("encrypted-workbook"))
+        return Submission(source, rep)
+    rep = validate_package(pkg)
+    if rep.issues and rep.issues[0].code == "not-unionxl-workbook":
+        rep = _adopted(pkg, rep) or rep
+    sub = Submission(source, rep, modified=pkg.modified())
+    extra: list[Issue] = []
+    if pkg.zip is not None:
+        if pkg.has_macros:
+            extra.append(make("macros-present"))
+        if pkg.external_links:
+            extra.append(make("external-links", detail=f"{len(pkg.external_links)} liên kết"))
+    elif rep.status != "unreadable":
+        extra.append(make("legacy-format"))
+    rep.issues[:0] = extra
+    if rep.status == "valid" and rep.errors:
+        rep.status = "invalid"
+    return sub
+
+
+def _adopted(pkg: Package, rep: FileReport) -> FileReport | None:
+    """A hand-made appendix, read by its labels; None when it is not one."""
+    try:
+        adoption = adopt(pkg)
+    except UnionxlError:
+        return None
+    if adoption.coverage < 0.5:
+        return None
+    form = adoption.form
+    out = FileReport(str(pkg.path), rep.sha256, "", adoption.unit_name, form.id,
+                     str(form.version), form.term, adoption.sheet, form=form)
+    mapped = sum(r.status == "mapped" for r in adoption.rows)
+    out.issues.append(make("adopted-by-label", sheet=adoption.sheet, detail=str(mapped)))
+    for r in adoption.rows:
+        cell = f"A{r.row}"
+        if r.status == "low-confidence":
+            out.issues.append(make("label-low-confidence", sheet=adoption.sheet, cell=cell,
+                                   detail=f"{r.row} «{r.label}» (gần nhất: {r.candidate}, "
+                                          f"độ giống {r.confidence:.2f})"))
+        elif r.status == "unknown":
+            out.issues.append(make("unknown-row", sheet=adoption.sheet, cell=cell,
+                                   indicator=r.label[:40]))
+    out.issues += adoption.problems
+    out.issues += rule_issues(form, adoption.values, bad_cells(adoption.problems),
+                              {"sheet": adoption.sheet})
+    out.values = adoption.values
+    out.status = "invalid" if out.errors else "valid"
+    return out

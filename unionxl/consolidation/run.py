@@ -1,0 +1,321 @@
+"""Consolidation: many emailed workbooks → one provincial workbook, with a ledger.
+
+Every input is gathered (workbooks, folders, .eml/.msg, .zip), assessed (validated, in
+worker processes), matched to the units registry (by code, else by name, and the match is
+stated), de-duplicated (the copy the unit saved last is kept, and said so) and summed over units
+from its *input* cells only; every derived number is recomputed. ``output`` writes the result: a
+data-entry workbook of the same form ("TỔNG HỢP", a valid submission to the level above) plus
+the ledger, a per-unit detail that traces every total, the issues and charts.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import weakref
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import UnionxlError
+from ..form import Form, compute, load_form
+from ..text import name_key
+from ..validation import Issue, make
+from .assess import Submission, assess
+from .intake import Source, gather
+from .registry import Unit
+from .store import ValueStore
+
+STATUS_VI = {
+    "accepted": "Đã nhận",
+    "accepted_with_warnings": "Đã nhận (có cảnh báo)",
+    "rejected": "Bị từ chối",
+    "missing": "Chưa nộp",
+    "superseded": "Bản trùng (không dùng)",
+    "unknown_unit": "Đơn vị lạ",
+    "ignored": "Bỏ qua",
+}
+IN_TOTALS = ("accepted", "accepted_with_warnings")
+
+
+@dataclass
+class LedgerRow:
+    unit_code: str
+    unit_name: str
+    status: str
+    file: str = ""
+    sha256: str = ""
+    form_version: str = ""
+    errors: int = 0
+    warnings: int = 0
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.__dict__, "status_vi": STATUS_VI[self.status]}
+
+
+@dataclass
+class Consolidation:
+    form: Form
+    submissions: list[Submission] = field(default_factory=list)
+    skipped: list[Source] = field(default_factory=list)
+    ledger: list[LedgerRow] = field(default_factory=list)
+    totals: dict[str, dict[str, float]] = field(default_factory=dict)
+    units: list[Unit] = field(default_factory=list)
+    achievement: list[Any] = field(default_factory=list)
+
+    @property
+    def used(self) -> list[Submission]:
+        return [s for s in self.submissions if s.status in IN_TOTALS]
+
+    @property
+    def computed(self) -> dict[str, dict[str, float | None]]:
+        return compute(self.form, self.totals)
+
+    def consolidated(self) -> dict[str, dict[str, float]]:
+        out: dict[str, dict[str, float]] = {}
+        for code, row in self.computed.items():
+            vals = {k: v for k, v in row.items() if v is not None and k != "pct"}
+            if vals:
+                out[code] = vals
+        return out
+
+    def counts(self) -> dict[str, int]:
+        """Ledger rows per status, in the ledger's order of statuses (0 where none)."""
+        counts = Counter(r.status for r in self.ledger)
+        return {k: counts.get(k, 0) for k in STATUS_VI}
+
+    @property
+    def exit_code(self) -> int:
+        if not self.used:
+            return 2
+        bad = {"rejected", "missing"}
+        return 1 if any(r.status in bad for r in self.ledger) else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        files = []
+        for s in self.submissions:
+            d = s.report.to_dict()
+            d.update(path=s.source.name, origin=s.source.origin, unit_code=s.unit_code or
+                     s.report.unit_code, ledger_status=s.status, match=s.match,
+                     modified=s.modified)
+            files.append(d)
+        for s in self.skipped:
+            issue = _skip_issue(s)
+            files.append({"path": s.name, "origin": s.origin, "unit_code": "", "status":
+                          "ignored", "ledger_status": "ignored", "sha256": "",
+                          "issues": [issue.to_dict()]})
+        return {
+            "form": {"id": self.form.id, "version": self.form.version, "term": self.form.term},
+            "stats": self.counts(),
+            "files": files,
+            "ledger": [r.to_dict() for r in self.ledger],
+            "consolidated": self.consolidated(),
+            "excluded": sorted({s.unit_code or s.report.unit_code for s in self.submissions
+                                if s.status == "rejected"} - {""}),
+            "achievement": [a.to_dict() for a in self.achievement],
+        }
+
+
+def _skip_issue(s: Source) -> Issue:
+    return make(s.skipped, name=s.name, detail=s.detail)
+
+
+def consolidate(inputs: list[str | Path], units: list[Unit] | None = None,
+                form: Form | None = None, workers: int | None = None,
+                progress: Callable[[int, int, str], None] | None = None) -> Consolidation:
+    store = ValueStore()
+    try:
+        with tempfile.TemporaryDirectory(prefix="unionxl-") as tmp:
+            gathered = gather(inputs, Path(tmp))
+            subs = _assess_all(gathered.workbooks, workers, progress, store)
+        chosen = form or _majority_form(subs)
+    except BaseException:
+        store.close()
+        raise
+    run = Consolidation(chosen, subs, [s for s in gathered.sources if s.skipped],
+                        units=units or [])
+    weakref.finalize(run, store.close)  # the values file lives as long as the result
+    _check_form(run)
+    _match_units(run)
+    _deduplicate(run)
+    _statuses(run)
+    run.ledger = _ledger(run)
+    run.totals = _sum(run)
+    return run
+
+
+def _assess_all(books: list[Source], workers: int | None,
+                progress: Callable[[int, int, str], None] | None,
+                store: ValueStore) -> list[Submission]:
+    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    out: list[Submission] = []
+    if workers > 1 and len(books) >= 8:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for i, sub in enumerate(pool.map(assess, books, chunksize=4), start=1):
+                out.append(_lean(sub, store))
+                if progress:
+                    progress(i, len(books), sub.source.name)
+    else:
+        for i, src in enumerate(books, start=1):
+            out.append(_lean(assess(src), store))
+            if progress:
+                progress(i, len(books), src.name)
+    return out
+
+
+def _lean(sub: Submission, store: ValueStore) -> Submission:
+    """Keep the issues in memory, the numbers on disk: memory stays flat as files grow."""
+    sub.source.path = None  # the temporary copy is gone after the run
+    sub.pack(store)
+    return sub
+
+
+def _majority_form(subs: list[Submission]) -> Form:
+    keys = Counter(s.form_key for s in subs if s.report.form_id)
+    if not keys:
+        raise UnionxlError("Không có tệp nào là biểu mẫu unionxl đọc được; không có gì để "
+                           "tổng hợp. Xem danh sách lỗi từng tệp ở trên.")
+    (form_id, _version, term), _ = keys.most_common(1)[0]
+    read = (s.form for s in subs if s.form is not None and (s.form.id, s.form.term) == (
+        form_id, term))
+    return next(read, None) or load_form(form_id, term or None)
+
+
+def _check_form(run: Consolidation) -> None:
+    want = (run.form.id, str(run.form.version), run.form.term)
+    for s in run.submissions:
+        if s.report.status != "unreadable" and s.form_key != want:
+            got = f"{s.report.form_id} phiên bản {s.report.form_version}, nhiệm kỳ {s.report.term}"
+            s.report.issues.insert(0, make("wrong-form", detail=f"{got} (cần {run.form.id} "
+                                           f"phiên bản {run.form.version}, nhiệm kỳ "
+                                           f"{run.form.term})"))
+            s.report.status = "invalid"
+
+
+def _match_units(run: Consolidation) -> None:
+    by_code = {u.code: u for u in run.units}
+    by_name = {name_key(u.name): u for u in run.units}
+    for s in run.submissions:
+        code = s.report.unit_code
+        if not run.units:
+            s.unit_code, s.match = code, "code" if code else ""
+            continue
+        if code in by_code:
+            s.unit_code, s.match = code, "code"
+            continue
+        unit = by_name.get(name_key(s.report.unit_name)) if s.report.unit_name else None
+        if unit is None and not code and s.report.status == "unreadable":
+            # Nothing readable inside: the file name is the only clue to whose file broke.
+            unit = _unit_from_file_name(s.source.name, run.units)
+            if unit is not None:
+                s.unit_code, s.match = unit.code, "file-name"
+                continue
+        if unit is not None:
+            s.unit_code, s.match = unit.code, "name"
+            how = (f"mã «{code}» không có trong danh sách" if code else "tệp không ghi mã")
+            s.report.issues.insert(0, make("unit-matched-by-name",
+                                           detail=f"{unit.code} – {unit.name} ({how}; tên "
+                                                  f"trong tệp: «{s.report.unit_name}»)"))
+
+
+def _unit_from_file_name(name: str, units: list[Unit]) -> Unit | None:
+    stem = Path(name.split(" › ")[-1]).stem
+    hits = [u for u in units if re.search(rf"(?<![0-9A-Za-z]){re.escape(u.code)}(?![0-9A-Za-z])",
+                                          stem, re.IGNORECASE)]
+    if not hits:
+        key = name_key(stem)
+        hits = [u for u in units if name_key(u.name) and name_key(u.name) in key]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _deduplicate(run: Consolidation) -> None:
+    groups: dict[str, list[Submission]] = {}
+    for s in run.submissions:
+        if s.unit_code and s.report.status != "unreadable":
+            groups.setdefault(s.unit_code, []).append(s)
+    for subs in groups.values():
+        if len(subs) < 2:
+            continue
+        # The copy the unit saved last wins, whatever its state (it is what they mean).
+        subs.sort(key=lambda s: (s.modified, s.source.name))
+        kept = subs[-1]
+        for s in subs[:-1]:
+            same = s.report.sha256 == kept.report.sha256
+            why = ("trùng hệt tệp " if same else "cũ hơn tệp ") + f"«{kept.source.name}»"
+            if not same:
+                why += f" (lưu lúc {kept.modified}, bản này lúc {s.modified})"
+            s.status = "superseded"
+            s.note = f"Không dùng: {why}."
+            s.report.issues.insert(0, make("duplicate-submission",
+                                           detail=f"bản này không được dùng: {why}."))
+        kept.note = (f"Dùng bản lưu sau cùng ({kept.modified}); {len(subs) - 1} bản khác "
+                     "không dùng.")
+
+
+def _statuses(run: Consolidation) -> None:
+    known = {u.code for u in run.units}
+    for s in run.submissions:
+        if s.status == "superseded":
+            continue
+        if s.report.status in ("unreadable", "invalid"):
+            s.status = "rejected"
+            first = next((i.message for i in s.report.issues if i.severity == "error"), "")
+            how = " (nhận đơn vị theo tên tệp)" if s.match == "file-name" else ""
+            s.note = f"{s.report.errors} lỗi{how}. {first}"
+        elif run.units and s.unit_code not in known:
+            s.status = "unknown_unit"
+            detail = f"{s.report.unit_code or '(không mã)'} – {s.report.unit_name or '?'}"
+            s.report.issues.insert(0, make("unknown-unit", detail=detail))
+            s.note = "Không có trong danh sách đơn vị; không tổng hợp."
+        else:
+            s.status = "accepted_with_warnings" if s.report.warnings else "accepted"
+
+
+def _ledger(run: Consolidation) -> list[LedgerRow]:
+    rows: list[LedgerRow] = []
+    names = {u.code: u.name for u in run.units}
+    by_unit: dict[str, list[Submission]] = {}
+    for s in run.submissions:
+        by_unit.setdefault(s.unit_code, []).append(s)
+
+    def row(s: Submission) -> LedgerRow:
+        r = s.report
+        return LedgerRow(s.unit_code or r.unit_code, names.get(s.unit_code, r.unit_name),
+                         s.status, s.source.name, r.sha256, r.form_version, r.errors,
+                         r.warnings, s.note)
+
+    expected = [u.code for u in run.units] or sorted(c for c in by_unit if c)
+    for code in expected:
+        subs = by_unit.get(code, [])
+        main = [s for s in subs if s.status != "superseded"]
+        if not main:
+            rows.append(LedgerRow(code, names.get(code, ""), "missing",
+                                  note="Chưa nhận được báo cáo."))
+        rows += [row(s) for s in main] + [row(s) for s in subs if s.status == "superseded"]
+    listed = set(expected)
+    for s in run.submissions:
+        if s.unit_code not in listed:
+            rows.append(row(s))
+    for src in run.skipped:
+        issue = _skip_issue(src)
+        rows.append(LedgerRow("", "", "ignored", src.name, note=issue.message))
+    return rows
+
+
+def _sum(run: Consolidation) -> dict[str, dict[str, float]]:
+    totals: dict[str, dict[str, float]] = {}
+    for s in run.used:
+        for code, row in s.values().items():
+            if not run.form.has(code) or run.form.indicator(code).across == "none":
+                continue
+            target = totals.setdefault(code, {})
+            for key, v in row.items():
+                target[key] = target.get(key, 0.0) + v
+    return totals
+
+
