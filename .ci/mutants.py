@@ -1,0 +1,107 @@
+"""Mutation check (run by hand, not in CI): one-line faults planted in rules, expressions,
+aggregation and consolidation, each in a fresh copy of the tree; every one must turn a test red.
+
+    python .ci/mutants.py [-k SUBSTRING]
+
+A mutant that no test catches is a hole in the tests (or an equivalent change: say which).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Fast tests only (LibreOffice tests are not needed to see these faults).
+TESTS = ["tests/test_rules.py", "tests/test_cells.py", "tests/test_validate.py",
+         "tests/test_consolidate.py", "tests/test_quarters.py", "tests/test_achievement.py",
+         "tests/test_form.py",
+         "-m", "not libreoffice"]
+
+# (name, file, text, replacement): the text must occur exactly once in the file.
+MUTANTS = [
+    ("a rule's `when` ignored", "unionxl/form/rules.py",
+     "        if self.when is not None:\n            try:\n                wl, wop, wr",
+     "        if False:\n            try:\n                wl, wop, wr"),
+    ("`<=` loses its epsilon the wrong way", "unionxl/form/rules.py",
+     "        return a <= b + eps", "        return a <= b - eps"),
+    ("`>` compared as `>=`", "unionxl/form/rules.py",
+     "        return a > b + eps", "        return a >= b - eps"),
+    ("skip_if_any read as skip_if_all", "unionxl/form/rules.py",
+     'if self.missing == "skip_if_any" and not all(present)',
+     'if self.missing == "skip_if_any" and not any(present)'),
+    ("tolerance of an ≈ rule dropped", "unionxl/form/rules.py",
+     "        eps = max(eps, tolerance * max(abs(a), abs(b)))", "        eps = eps"),
+    ("a \"Trong đó\" part may exceed its row", "unionxl/form/rules.py",
+     '"check": f"{{{ind.code}}} <= {{{parent.code}}}"',
+     '"check": f"{{{ind.code}}} >= {{{parent.code}}}"'),
+    ("subtraction evaluated backwards", "unionxl/form/expr.py",
+     '    if node.op == "-":\n        return a - b',
+     '    if node.op == "-":\n        return b - a'),
+    ("stocks take the first year, not the last", "unionxl/form/compute.py",
+     'return nums[-1] if time == "last" else nums[0]',
+     'return nums[0] if time == "last" else nums[-1]'),
+    ("a flow's total drops its first year", "unionxl/form/compute.py",
+     "        return float(sum(nums))", "        return float(sum(nums[1:]))"),
+    ("the % column divides the wrong way", "unionxl/form/compute.py",
+     'row["pct"] = row["total"] / target', 'row["pct"] = target / row["total"]'),
+    ("units overwrite instead of adding up", "unionxl/consolidation/run.py",
+     "target[key] = target.get(key, 0.0) + v", "target[key] = v"),
+    ("reports accepted with warnings left out of the totals", "unionxl/consolidation/run.py",
+     'IN_TOTALS = ("accepted", "accepted_with_warnings")', 'IN_TOTALS = ("accepted",)'),
+    ("the oldest copy of a unit wins", "unionxl/consolidation/run.py",
+     "        kept = subs[-1]", "        kept = subs[0]"),
+    ("a rule judged on a cell that has its own issue", "unionxl/form/rules.py",
+     "if bad and any((r.code, periods[i + r.offset]) in bad",
+     "if False and any((r.code, periods[i + r.offset]) in bad"),
+    ("small negative amounts accepted", "unionxl/validation/validator.py",
+     "    if number < 0:", "    if number < -1:"),
+    ("decimals accepted in counts", "unionxl/validation/validator.py",
+     'if ind.value_type == "integer" and not number.is_integer():',
+     'if ind.value_type == "integer" and number.is_integer() is None:'),
+    ("every submission's values read from the first block", "unionxl/consolidation/assess.py",
+     "        packed = self.store.read(self.offset, len(keys))",
+     "        packed = self.store.read(0, len(keys))"),
+]
+
+
+def run(name: str, file: str, text: str, new: str) -> tuple[bool, str]:
+    with tempfile.TemporaryDirectory(prefix="unionxl-mutant-") as tmp:
+        tree = Path(tmp) / "tree"
+        shutil.copytree(ROOT, tree, ignore=shutil.ignore_patterns(
+            ".git", "__pycache__", "*.egg-info", ".pytest_cache", "unionxl-demo"))
+        target = tree / file
+        source = target.read_text(encoding="utf-8")
+        if source.count(text) != 1:
+            raise SystemExit(f"{name}: the text to mutate occurs {source.count(text)}× in {file}")
+        target.write_text(source.replace(text, new), encoding="utf-8")
+        env = {**os.environ, "PYTHONPATH": str(tree)}
+        proc = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p",
+                               "no:cacheprovider", *TESTS], cwd=tree, env=env,
+                              capture_output=True, text=True)
+        first = next((ln for ln in proc.stdout.splitlines() if ln.startswith("FAILED")), "")
+        return proc.returncode != 0, first
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("-k", default="", help="only mutants whose name contains this")
+    args = ap.parse_args()
+    survivors = 0
+    for name, file, text, new in MUTANTS:
+        if args.k not in name:
+            continue
+        caught, first = run(name, file, text, new)
+        survivors += not caught
+        print(f"{'caught  ' if caught else 'SURVIVED'} {name} ({file}) {first}", flush=True)
+    print(f"{survivors} survivor(s)")
+    return 1 if survivors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
