@@ -7,6 +7,7 @@ module under ``commands/`` and prints through ``console``.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -16,15 +17,19 @@ from ..errors import UnionxlError
 from .commands import COMMANDS
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(command: str | None) -> argparse.ArgumentParser:
+    """Every command is listed; only ``command``'s module is imported, for its arguments."""
     p = argparse.ArgumentParser(
         prog="unionxl",
         description="Biểu mẫu, kiểm tra và tổng hợp số liệu báo cáo công đoàn trên Excel.",
     )
-    p.add_argument("--version", action="version", version=f"unionxl {__version__}")
+    p.add_argument("--version", action="version", version=f"unionxl {__version__}",
+                   help="in phiên bản rồi thoát")
     sub = p.add_subparsers(dest="command", metavar="LỆNH", required=True)
-    for command in COMMANDS:
-        command.add(sub)
+    for name, (module, text) in COMMANDS.items():
+        parser = sub.add_parser(name, help=text, description=text)
+        if name == command:
+            importlib.import_module(f"{__name__}.commands.{module}").add(parser)
     return p
 
 
@@ -32,7 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
-    args = _parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in argv if not a.startswith("-")), None)
+    args = _parser(command).parse_args(argv)
     try:
         return args.run(args)
     except UnionxlError as exc:

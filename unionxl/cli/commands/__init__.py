@@ -1,20 +1,20 @@
-"""One module per command: ``add`` registers its arguments, ``run`` does it."""
+"""One module per command: ``add(parser)`` declares its arguments and ``run``, ``run(args)``
+does it. The entry point imports only the module of the command asked for: a ribbon click
+starts a fresh Python, and ``unionxl validate`` must not pay for consolidation or the add-in.
+"""
 
-from . import (
-    addin,
-    adopt,
-    consolidate,
-    data,
-    demo,
-    export,
-    fill,
-    fix_numbers,
-    form,
-    rollup,
-    template,
-    validate,
-)
-
-# In the order ``unionxl --help`` lists them.
-COMMANDS = (form, template, data, fill, validate, fix_numbers, consolidate, export, adopt,
-            rollup, addin, demo)
+# name → (module in this package, one-line help), in the order ``unionxl --help`` lists them.
+COMMANDS = {
+    "form": ("form", "xem các biểu mẫu có sẵn"),
+    "template": ("template", "tạo tệp Excel nhập số liệu"),
+    "data": ("data", "xuất số liệu dạng bảng (CSV)"),
+    "fill": ("fill", "điền lại mọi công thức, giữ nguyên số đã nhập"),
+    "validate": ("validate", "kiểm tra số liệu các tệp báo cáo"),
+    "fix-numbers": ("fix_numbers", "đổi số gõ dạng chữ thành số (khi chỉ có một cách đọc)"),
+    "consolidate": ("consolidate", "tổng hợp báo cáo của các đơn vị"),
+    "export": ("export", "xuất tệp gửi cấp trên và thư nháp .eml"),
+    "adopt": ("adopt", "chuyển phụ lục tự lập (không có khóa) sang biểu mẫu"),
+    "rollup": ("rollup", "cộng dồn báo cáo quý thành báo cáo năm"),
+    "addin": ("addin", "add-in Excel «Công đoàn» (ribbon)"),
+    "demo": ("demo", "chạy thử toàn bộ quy trình trên số liệu mẫu"),
+}

@@ -7,8 +7,7 @@ import argparse
 from ...excel import addin
 
 
-def add(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("addin", help="add-in Excel «Công đoàn» (ribbon)")
+def add(p: argparse.ArgumentParser) -> None:
     asub = p.add_subparsers(dest="addin_command", metavar="LỆNH", required=True)
     ab = asub.add_parser("build", help="dựng UnionXL.xlam từ mã nguồn trong macros/")
     ab.add_argument("-o", "--output", metavar="TỆP.xlam", help="mặc định: workbook_templates/")

@@ -15,15 +15,14 @@ from ..console import issue_line
 MARKS = {"mapped": "✓", "low-confidence": "?", "unknown": "✗"}
 
 
-def add(sub: argparse._SubParsersAction) -> None:
-    ado = sub.add_parser("adopt", help="chuyển phụ lục tự lập (không có khóa) sang biểu mẫu")
-    ado.add_argument("book", metavar="TỆP_TỰ_LẬP.xlsx")
-    ado.add_argument("-o", "--output", required=True, metavar="TỆP_RA.xlsx")
-    ado.add_argument("--form", default="phu-luc-nhiem-ky", metavar="BIỂU_MẪU")
-    ado.add_argument("--term", help="nhiệm kỳ")
-    ado.add_argument("--unit", default="", metavar="MÃ")
-    ado.add_argument("--json", metavar="BÁO_CÁO.json", help="ghi bảng đối chiếu dòng dạng JSON")
-    ado.set_defaults(run=run)
+def add(p: argparse.ArgumentParser) -> None:
+    p.add_argument("book", metavar="TỆP_TỰ_LẬP.xlsx")
+    p.add_argument("-o", "--output", required=True, metavar="TỆP_RA.xlsx")
+    p.add_argument("--form", default="phu-luc-nhiem-ky", metavar="BIỂU_MẪU")
+    p.add_argument("--term", help="nhiệm kỳ")
+    p.add_argument("--unit", default="", metavar="MÃ")
+    p.add_argument("--json", metavar="BÁO_CÁO.json", help="ghi bảng đối chiếu dòng dạng JSON")
+    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

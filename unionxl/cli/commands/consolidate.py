@@ -11,25 +11,24 @@ from ...form import load_form
 from ..console import print_ledger, progress_bar
 
 
-def add(sub: argparse._SubParsersAction) -> None:
-    con = sub.add_parser("consolidate", help="tổng hợp báo cáo của các đơn vị")
-    con.add_argument("inputs", nargs="+", metavar="ĐẦU_VÀO",
+def add(p: argparse.ArgumentParser) -> None:
+    p.add_argument("inputs", nargs="+", metavar="ĐẦU_VÀO",
                      help="tệp Excel, thư mục, thư điện tử (.eml, .msg) hoặc tệp nén .zip")
-    con.add_argument("-o", "--output", required=True, metavar="TỔNG_HỢP.xlsx")
-    con.add_argument("--units", metavar="DANH_SÁCH", help="danh sách đơn vị phải báo cáo "
+    p.add_argument("-o", "--output", required=True, metavar="TỔNG_HỢP.xlsx")
+    p.add_argument("--units", metavar="DANH_SÁCH", help="danh sách đơn vị phải báo cáo "
                      "(CSV hoặc XLSX, cột code,name)")
-    con.add_argument("--json", metavar="BÁO_CÁO.json", help="ghi kết quả dạng JSON")
-    con.add_argument("--unit", default="TONG-HOP", metavar="MÃ",
+    p.add_argument("--json", metavar="BÁO_CÁO.json", help="ghi kết quả dạng JSON")
+    p.add_argument("--unit", default="TONG-HOP", metavar="MÃ",
                      help="mã đơn vị tổng hợp (ghi vào tệp kết quả)")
-    con.add_argument("--unit-name", default="", metavar="TÊN", help="tên đơn vị tổng hợp")
-    con.add_argument("--form", metavar="BIỂU_MẪU", help="biểu mẫu (mặc định: theo đa số tệp)")
-    con.add_argument("--term", help="nhiệm kỳ, ví dụ 2023-2028")
-    con.add_argument("--province", help="tên tỉnh ở tiêu đề")
-    con.add_argument("--targets", metavar="CHỈ_TIÊU.xlsx",
+    p.add_argument("--unit-name", default="", metavar="TÊN", help="tên đơn vị tổng hợp")
+    p.add_argument("--form", metavar="BIỂU_MẪU", help="biểu mẫu (mặc định: theo đa số tệp)")
+    p.add_argument("--term", help="nhiệm kỳ, ví dụ 2023-2028")
+    p.add_argument("--province", help="tên tỉnh ở tiêu đề")
+    p.add_argument("--targets", metavar="CHỈ_TIÊU.xlsx",
                      help="tệp chỉ tiêu giao (biểu mẫu phan-bo-chi-tieu): báo cáo mức đạt")
-    con.add_argument("--workers", type=int, default=None, metavar="N",
+    p.add_argument("--workers", type=int, default=None, metavar="N",
                      help="số tiến trình đọc song song (mặc định: 2)")
-    con.set_defaults(run=run)
+    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -9,9 +9,8 @@ from ...workbook.reader import read_book
 from ...workbook.tidy import write_tidy
 
 
-def add(sub: argparse._SubParsersAction) -> None:
-    data = sub.add_parser("data", help="xuất số liệu dạng bảng (CSV)")
-    dsub = data.add_subparsers(dest="data_command", metavar="LỆNH", required=True)
+def add(p: argparse.ArgumentParser) -> None:
+    dsub = p.add_subparsers(dest="data_command", metavar="LỆNH", required=True)
     exp = dsub.add_parser("export", help="xuất các ô nhập liệu ra CSV")
     exp.add_argument("book", metavar="TỆP.xlsx")
     exp.add_argument("-o", "--output", required=True, metavar="SỐ_LIỆU.csv")

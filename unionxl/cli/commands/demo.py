@@ -8,10 +8,9 @@ from pathlib import Path
 from ..demo import run_demo
 
 
-def add(sub: argparse._SubParsersAction) -> None:
-    demo = sub.add_parser("demo", help="chạy thử toàn bộ quy trình trên số liệu mẫu")
-    demo.add_argument("dir", nargs="?", default="unionxl-demo", metavar="THƯ_MỤC")
-    demo.set_defaults(run=run)
+def add(p: argparse.ArgumentParser) -> None:
+    p.add_argument("dir", nargs="?", default="unionxl-demo", metavar="THƯ_MỤC")
+    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -7,13 +7,12 @@ import argparse
 from ...excel.export import export
 
 
-def add(sub: argparse._SubParsersAction) -> None:
-    exp = sub.add_parser("export", help="xuất tệp gửi cấp trên và thư nháp .eml")
-    exp.add_argument("book", metavar="TỆP.xlsx")
-    exp.add_argument("-o", "--output", required=True, metavar="THƯ_MỤC")
-    exp.add_argument("--to", default="", metavar="ĐỊA_CHỈ", help="địa chỉ thư người nhận")
-    exp.add_argument("--force", action="store_true", help="xuất cả khi còn lỗi")
-    exp.set_defaults(run=run)
+def add(p: argparse.ArgumentParser) -> None:
+    p.add_argument("book", metavar="TỆP.xlsx")
+    p.add_argument("-o", "--output", required=True, metavar="THƯ_MỤC")
+    p.add_argument("--to", default="", metavar="ĐỊA_CHỈ", help="địa chỉ thư người nhận")
+    p.add_argument("--force", action="store_true", help="xuất cả khi còn lỗi")
+    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

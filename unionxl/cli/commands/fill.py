@@ -7,12 +7,11 @@ import argparse
 from ...workbook.fill import fill
 
 
-def add(sub: argparse._SubParsersAction) -> None:
-    f = sub.add_parser("fill", help="điền lại mọi công thức, giữ nguyên số đã nhập")
-    f.add_argument("book", metavar="TỆP.xlsx")
-    f.add_argument("-o", "--output", metavar="TỆP_RA.xlsx",
+def add(p: argparse.ArgumentParser) -> None:
+    p.add_argument("book", metavar="TỆP.xlsx")
+    p.add_argument("-o", "--output", metavar="TỆP_RA.xlsx",
                    help="ghi ra tệp khác (mặc định: ghi đè an toàn lên chính tệp)")
-    f.set_defaults(run=run)
+    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,12 +8,10 @@ import sys
 from ...validation.fixnumbers import fix_numbers
 
 
-def add(sub: argparse._SubParsersAction) -> None:
-    fix = sub.add_parser("fix-numbers", help="đổi số gõ dạng chữ thành số (khi chỉ có một "
-                         "cách đọc)")
-    fix.add_argument("book", metavar="TỆP.xlsx")
-    fix.add_argument("-o", "--output", required=True, metavar="TỆP_RA.xlsx")
-    fix.set_defaults(run=run)
+def add(p: argparse.ArgumentParser) -> None:
+    p.add_argument("book", metavar="TỆP.xlsx")
+    p.add_argument("-o", "--output", required=True, metavar="TỆP_RA.xlsx")
+    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

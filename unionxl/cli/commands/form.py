@@ -11,9 +11,8 @@ from ...form import available_forms, load_form
 KIND_MARK = {"input": "", "derived": " [công thức]", "heading": " [tiêu đề]"}
 
 
-def add(sub: argparse._SubParsersAction) -> None:
-    form = sub.add_parser("form", help="xem các biểu mẫu có sẵn")
-    fsub = form.add_subparsers(dest="form_command", metavar="LỆNH", required=True)
+def add(p: argparse.ArgumentParser) -> None:
+    fsub = p.add_subparsers(dest="form_command", metavar="LỆNH", required=True)
     fsub.add_parser("list", help="liệt kê các biểu mẫu").set_defaults(run=run_list)
     show = fsub.add_parser("show", help="xem chi tiết một biểu mẫu")
     show.add_argument("form", metavar="BIỂU_MẪU")

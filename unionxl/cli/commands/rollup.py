@@ -7,11 +7,10 @@ import argparse
 from ...consolidation.rollup import rollup_book
 
 
-def add(sub: argparse._SubParsersAction) -> None:
-    roll = sub.add_parser("rollup", help="cộng dồn báo cáo quý thành báo cáo năm")
-    roll.add_argument("book", metavar="BÁO_CÁO_QUÝ.xlsx")
-    roll.add_argument("-o", "--output", required=True, metavar="BÁO_CÁO_NĂM.xlsx")
-    roll.set_defaults(run=run)
+def add(p: argparse.ArgumentParser) -> None:
+    p.add_argument("book", metavar="BÁO_CÁO_QUÝ.xlsx")
+    p.add_argument("-o", "--output", required=True, metavar="BÁO_CÁO_NĂM.xlsx")
+    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

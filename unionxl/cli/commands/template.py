@@ -11,16 +11,15 @@ from ...workbook.template import write_template
 from ...workbook.tidy import Row, read_tidy, to_values
 
 
-def add(sub: argparse._SubParsersAction) -> None:
-    t = sub.add_parser("template", help="tạo tệp Excel nhập số liệu")
-    t.add_argument("form", metavar="BIỂU_MẪU")
-    t.add_argument("-o", "--output", required=True, metavar="TỆP.xlsx")
-    t.add_argument("--unit", default="", metavar="MÃ", help="mã đơn vị báo cáo")
-    t.add_argument("--unit-name", default="", metavar="TÊN", help="tên đơn vị báo cáo")
-    t.add_argument("--data", metavar="SỐ_LIỆU.csv", help="điền sẵn số liệu từ tệp CSV")
-    t.add_argument("--term", help="nhiệm kỳ, ví dụ 2023-2028 (mặc định theo biểu mẫu)")
-    t.add_argument("--province", help="tên tỉnh ở tiêu đề (mặc định theo biểu mẫu)")
-    t.set_defaults(run=run)
+def add(p: argparse.ArgumentParser) -> None:
+    p.add_argument("form", metavar="BIỂU_MẪU")
+    p.add_argument("-o", "--output", required=True, metavar="TỆP.xlsx")
+    p.add_argument("--unit", default="", metavar="MÃ", help="mã đơn vị báo cáo")
+    p.add_argument("--unit-name", default="", metavar="TÊN", help="tên đơn vị báo cáo")
+    p.add_argument("--data", metavar="SỐ_LIỆU.csv", help="điền sẵn số liệu từ tệp CSV")
+    p.add_argument("--term", help="nhiệm kỳ, ví dụ 2023-2028 (mặc định theo biểu mẫu)")
+    p.add_argument("--province", help="tên tỉnh ở tiêu đề (mặc định theo biểu mẫu)")
+    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -12,13 +12,12 @@ from ...validation.report import STATUS_VI
 from ..console import issue_line
 
 
-def add(sub: argparse._SubParsersAction) -> None:
-    val = sub.add_parser("validate", help="kiểm tra số liệu các tệp báo cáo")
-    val.add_argument("books", nargs="+", metavar="TỆP.xlsx")
-    val.add_argument("--json", metavar="BÁO_CÁO.json", help="ghi kết quả dạng JSON")
-    val.add_argument("--annotate", metavar="TỆP_RA.xlsx",
+def add(p: argparse.ArgumentParser) -> None:
+    p.add_argument("books", nargs="+", metavar="TỆP.xlsx")
+    p.add_argument("--json", metavar="BÁO_CÁO.json", help="ghi kết quả dạng JSON")
+    p.add_argument("--annotate", metavar="TỆP_RA.xlsx",
                      help="ghi bản sao có đánh dấu ô lỗi (nhiều tệp: một thư mục)")
-    val.set_defaults(run=run)
+    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
