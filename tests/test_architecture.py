@@ -150,3 +150,26 @@ def test_modules_stay_small():
     big = {str(p.relative_to(ROOT)): n for p in PACKAGE.rglob("*.py")
            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert not big, big
+
+
+HEAVY = {"openpyxl", "xlsxwriter", "python_calamine", "yaml", "pandas", "xlwings", "olefile",
+         "pyopenvba", "numpy"}
+
+
+def _loaded_after(argv: list[str]) -> set[str]:
+    """Top-level packages of HEAVY imported by ``unionxl ARGV`` in a fresh interpreter."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom unionxl.cli import main\ntry:\n    main(%r)\nexcept SystemExit:\n"
+            "    pass\nprint(' '.join(sorted({m.split('.')[0] for m in sys.modules})))" % argv)
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, check=True).stdout.split("\n")[-2]
+    return set(out.split()) & HEAVY
+
+
+def test_start_up_imports_only_what_the_command_needs():
+    # Each ribbon click and command starts a fresh Python: nothing heavy before it is needed.
+    assert _loaded_after(["--version"]) == set()
+    assert _loaded_after(["--help"]) == set()
+    assert _loaded_after(["form", "list"]) == {"yaml"}
