@@ -161,8 +161,9 @@ def _loaded_after(argv: list[str]) -> set[str]:
     import subprocess
     import sys
 
-    code = ("import sys\nfrom unionxl.cli import main\ntry:\n    main(%r)\nexcept SystemExit:\n"
-            "    pass\nprint(' '.join(sorted({m.split('.')[0] for m in sys.modules})))" % argv)
+    code = (f"import sys\nfrom unionxl.cli import main\ntry:\n    main({argv!r})\n"
+            "except SystemExit:\n    pass\n"
+            "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, check=True).stdout.split("\n")[-2]
     return set(out.split()) & HEAVY
