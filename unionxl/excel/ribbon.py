@@ -31,58 +31,48 @@ from ..workbook.live_checks import CHECK_SHEET
 from ..workbook.reader import Book
 from ..workbook.styles import FORMULA_FILL, INPUT_FILL
 from ..workbook.template import write_template
+from .check import check_install
 from .export import export
+from .sheets import address_chunks, ensure_sheet, grid, names, writable
 
 TITLE = "unionxl – Công đoàn"
 RESULT_SHEET = "Kết quả kiểm tra"
 MARKS_SHEET = "_unionxl_marks"  # where validate remembers the cells it coloured
 MARK_COLOR = (255, 199, 206)
-ADDRESS_CHUNK = 240  # Excel's Range("A1,B2,…") accepts up to 255 characters
 
 
 # -- reading the open workbook ---------------------------------------------------------------
-def active_book(caller=None):
-    import xlwings as xw  # optional (the "excel" extra): only inside Excel's own Python call
-
-    book = caller or xw.Book.caller()
-    return book.app.books.active
-
-
-def _grid(sheet, formulas: bool = False) -> tuple[list[list[Any]], int, int]:
-    """The used range of a sheet as a 0-based grid from A1 (2 calls)."""
-    used = sheet.used_range
-    top_left = used.address.split(":")[0].replace("$", "")
-    r0, c0 = xl_cell_to_rowcol(top_left)
-    data = used.options(ndim=2).formula if formulas else used.options(ndim=2).value
-    grid = [[""] * (c0 + len(row)) for row in data]
-    for i, row in enumerate(data):
-        grid[i][c0:] = ["" if v is None else v for v in row]
-    return [[""] * (c0 + (len(data[0]) if data else 0)) for _ in range(r0)] + grid, r0, c0
-
-
 def _find_data_sheet(book) -> tuple[Any, SheetMap, list[list[Any]]]:
     for sheet in book.sheets:
         if sheet.name in (META_SHEET, CHECK_SHEET, RESULT_SHEET, MARKS_SHEET):
             continue
-        grid, _, _ = _grid(sheet)
-        m = scan(sheet.name, grid)
+        cells, _, _ = grid(sheet)
+        m = scan(sheet.name, cells)
         if m is not None:
-            return sheet, m, grid
-    raise UnionxlError("Sổ tính đang mở không phải biểu mẫu unionxl (không có dòng khóa). "
-                       "Hãy mở tệp báo cáo rồi bấm lại.")
+            return sheet, m, cells
+    raise UnionxlError(_not_a_form(book, "không có dòng khóa của biểu mẫu"))
+
+
+def _not_a_form(book, why: str) -> str:
+    return (f"Sổ tính đang mở «{book.name}» không phải biểu mẫu unionxl ({why}). Hãy mở tệp "
+            "báo cáo theo biểu mẫu (hoặc bấm «Tạo biểu mẫu») rồi bấm lại.")
 
 
 def _identity(book) -> dict[str, str]:
+    if META_SHEET not in names(book):  # real Excel: a missing sheet is a COM error
+        raise UnionxlError(_not_a_form(book, "không có trang thông tin ẩn của biểu mẫu"))
     rows = book.sheets[META_SHEET].range("A1:B20").value
     return {str(r[0]): "" if r[1] is None else str(r[1]) for r in rows if r and r[0]}
 
 
 def _open_book(xl_book) -> tuple[Book, Any]:
+    if xl_book is None:
+        raise UnionxlError("Chưa có sổ tính nào đang mở. Hãy mở tệp báo cáo rồi bấm lại.")
     ident = _identity(xl_book)
     form = load_form(ident.get("form_id", ""), ident.get("term") or None)
-    sheet, m, grid = _find_data_sheet(xl_book)
-    grid = [[_cell(v) for v in row] for row in grid]
-    return Book(Path(xl_book.fullname), ident, form, sheet.name, m, grid), sheet
+    sheet, m, cells = _find_data_sheet(xl_book)
+    cells = [[_cell(v) for v in row] for row in cells]
+    return Book(Path(xl_book.fullname), ident, form, sheet.name, m, cells), sheet
 
 
 def _cell(value: Any) -> Any:
@@ -96,46 +86,68 @@ def _cell(value: Any) -> Any:
     return value
 
 
-# -- entry points ----------------------------------------------------------------------------
-def fill_formulas(xl_book) -> str:
+# -- entry points: each takes (Excel app, the active workbook or None, the picked folder) ---------
+def fill_formulas(app, xl_book, picked: str = "") -> str:
     book, sheet = _open_book(xl_book)
     form = book.form.without_rows(book.map.missing(book.form)[0])
     formulas = excel_formulas(form, book.map)
-    # One write per whole column (total, pct) and one per derived row: never one per cell.
+    current, _, _ = grid(sheet, formulas=True)
+    # One write per whole column (total, pct) and one per derived row, never one per cell; a
+    # constant someone typed there that no formula replaces splits the write, because writing
+    # its text back as a formula would let Excel re-read it ("1.234" would become a number).
     block_cols = {book.map.cols[k] for k in ("total", "pct")}
     by_col: dict[int, dict[int, str]] = {}
     by_row: dict[int, dict[int, str]] = {}
     for (r, c), text in formulas.items():
-        if c in block_cols:
-            by_col.setdefault(c, {})[r] = text
-        else:
-            by_row.setdefault(r, {})[c] = text
+        (by_col.setdefault(c, {}) if c in block_cols else by_row.setdefault(r, {}))[
+            (r if c in block_cols else c)] = text
     rows = sorted(book.map.rows.values())
-    first, last = rows[0], rows[-1]
-    written = 0
+    writes: list[tuple[str, list[list[str]]]] = []
     for c, cells in sorted(by_col.items()):
-        rng = sheet.range(f"{xl_rowcol_to_cell(first, c)}:{xl_rowcol_to_cell(last, c)}")
-        current = rng.options(ndim=2).formula
-        rng.formula = [[cells.get(r, current[r - first][0] or "")] for r in range(first, last + 1)]
-        written += len(cells)
+        for a, b, texts in _runs(rows[0], rows[-1], cells, lambda r, c=c: _at(current, r, c)):
+            writes.append((f"{xl_rowcol_to_cell(a, c)}:{xl_rowcol_to_cell(b, c)}",
+                           [[t] for t in texts]))
     for r, cells in sorted(by_row.items()):
-        c0, c1 = min(cells), max(cells)
-        rng = sheet.range(f"{xl_rowcol_to_cell(r, c0)}:{xl_rowcol_to_cell(r, c1)}")
-        current = rng.options(ndim=2).formula[0]
-        rng.formula = [[cells.get(c, current[c - c0] or "") for c in range(c0, c1 + 1)]]
-        written += len(cells)
-    return f"Đã điền lại {written} công thức trên trang «{sheet.name}»; số đã nhập giữ nguyên."
+        for a, b, texts in _runs(min(cells), max(cells), cells, lambda c, r=r: _at(current, r, c)):
+            writes.append((f"{xl_rowcol_to_cell(r, a)}:{xl_rowcol_to_cell(r, b)}", [texts]))
+    with writable(sheet):
+        for address, texts in writes:
+            sheet.range(address).formula = texts
+    return (f"Đã điền lại {len(formulas)} công thức trên trang «{sheet.name}»; số đã nhập giữ "
+            "nguyên.")
 
 
-def validate_workbook(xl_book) -> str:
+def _at(cells: list[list[Any]], r: int, c: int) -> str:
+    return str(cells[r][c]) if r < len(cells) and c < len(cells[r]) else ""
+
+
+def _runs(first: int, last: int, wanted: dict[int, str], current: Callable[[int], str]):
+    """Stretches of [first, last] to write in one call each: a wanted formula, or the cell's own
+    formula or emptiness kept; a cell holding a constant that is not wanted ends a stretch."""
+    start, texts = None, []
+    for i in range(first, last + 1):
+        now = current(i)
+        text = wanted.get(i, now if (now == "" or now.startswith("=")) else None)
+        if text is None:
+            if start is not None and any(t for t in texts):
+                yield start, i - 1, texts
+            start, texts = None, []
+            continue
+        if start is None:
+            start = i
+        texts.append(text)
+    if start is not None and any(t for t in texts):
+        yield start, last, texts
+
+
+def validate_workbook(app, xl_book, picked: str = "") -> str:
     book, sheet = _open_book(xl_book)
-    formula_grid, _, _ = _grid(sheet, formulas=True)
+    formula_grid, _, _ = grid(sheet, formulas=True)
     present = {(r, c) for r, row in enumerate(formula_grid)
                for c, v in enumerate(row) if isinstance(v, str) and v.startswith("=")}
     book.formula_cells = present
     issues, _ = check_book(book)
     errors = sum(i.severity == "error" for i in issues)
-    _clear_marks(xl_book, sheet)
     # Marked cells get back the template's fill afterwards (yellow inputs, grey formulas):
     # cells are grouped by that fill so each group is one union range, one call.
     inputs = {book.map.addr(i.code, k) for i, k, _ in [*book.input_cells(), *book.target_cells()]}
@@ -144,13 +156,16 @@ def validate_workbook(xl_book) -> str:
     for cell in sorted(marked, key=xl_cell_to_rowcol):
         groups.setdefault(INPUT_FILL if cell in inputs else FORMULA_FILL, []).append(cell)
     restore = []
-    for fill, cells in groups.items():
-        for chunk in _address_chunks(cells):
-            sheet.range(chunk).color = MARK_COLOR
-            restore.append([chunk, fill])
-    marks = _sheet(xl_book, MARKS_SHEET, visible=False)
-    marks.range("A1").value = restore or [["", ""]]
-    result = _sheet(xl_book, RESULT_SHEET)
+    with writable(sheet):
+        _clear_marks(xl_book, sheet)
+        for fill, cells in groups.items():
+            for chunk in address_chunks(cells):
+                sheet.range(chunk).color = MARK_COLOR
+                restore.append([chunk, fill])
+    marks = ensure_sheet(xl_book, MARKS_SHEET, visible=False)
+    if restore:
+        marks.range("A1").value = restore
+    result = ensure_sheet(xl_book, RESULT_SHEET)
     table = [["STT", "Mức", "Mã lỗi", "Ô", "Chỉ tiêu", "Năm", "Nội dung"]] + [
         [n, i.severity_vi, i.code, i.cell, i.indicator,
          i.period, i.message] for n, i in enumerate(issues, start=1)]
@@ -160,34 +175,43 @@ def validate_workbook(xl_book) -> str:
                if issues else "Không có vấn đề nào."))
 
 
-def fix_numbers(xl_book) -> str:
+def fix_numbers(app, xl_book, picked: str = "") -> str:
     book, sheet = _open_book(xl_book)
     res = plan(book)
-    for addr, _, value in res.converted:
-        sheet.range(addr).value = value
+    with writable(sheet):
+        for addr, _, value in res.converted:
+            sheet.range(addr).value = value
     converted, left = len(res.converted), len(res.left)
     return (f"Đã đổi {converted} ô số dạng chữ thành số."
             + (f" Còn {left} ô không chắc chắn cách đọc: hãy bấm «Kiểm tra số liệu» rồi sửa "
                "tay." if left else ""))
 
 
-def clear_marks(xl_book) -> str:
-    book, sheet = _open_book(xl_book)
-    n = _clear_marks(xl_book, sheet)
-    if RESULT_SHEET in _names(xl_book):
-        xl_book.sheets[RESULT_SHEET].clear()
-    del book
+def clear_marks(app, xl_book, picked: str = "") -> str:
+    _, sheet = _open_book(xl_book)
+    with writable(sheet):
+        n = _clear_marks(xl_book, sheet)
+    if RESULT_SHEET in names(xl_book):
+        ensure_sheet(xl_book, RESULT_SHEET)
     return f"Đã xóa đánh dấu ở {n} vùng ô." if n else "Không có đánh dấu nào để xóa."
 
 
-def consolidate_folder(xl_book, folder: str) -> str:
-    if not folder:
+def _folder(picked: str) -> Path:
+    if not picked:
         raise UnionxlError("Chưa chọn thư mục.")
+    folder = Path(picked)
+    if not folder.is_dir():
+        raise UnionxlError(f"Không thấy thư mục «{picked}». Hãy chọn lại.")
+    return folder
+
+
+def consolidate_folder(app, xl_book, picked: str) -> str:
+    folder = _folder(picked)
     run = consolidate([folder])
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
-    out = Path(folder) / f"tong-hop-{stamp}.xlsx"
+    out = folder / f"tong-hop-{stamp}.xlsx"
     write_consolidated(run, out)
-    opened = xl_book.app.books.open(str(out))
+    opened = app.books.open(str(out))
     opened.sheets[LEDGER_SHEET].activate()
     counts = run.counts()
     return (f"Đã tổng hợp {len(run.used)} báo cáo vào {out.name} (nhận {counts['accepted']}, "
@@ -195,38 +219,40 @@ def consolidate_folder(xl_book, folder: str) -> str:
             f"chưa nộp {counts['missing']}).")
 
 
-def show_ledger(xl_book) -> str:
-    if LEDGER_SHEET not in _names(xl_book):
+def show_ledger(app, xl_book, picked: str = "") -> str:
+    if xl_book is None or LEDGER_SHEET not in names(xl_book):
         return ("Sổ tính đang mở không phải bảng tổng hợp. Hãy bấm «Tổng hợp từ thư mục…» "
                 "hoặc mở một bảng tổng hợp.")
     xl_book.sheets[LEDGER_SHEET].activate()
     return f"Đang mở trang «{LEDGER_SHEET}»."
 
 
-def export_upward(xl_book, folder: str) -> str:
+def export_upward(app, xl_book, picked: str) -> str:
+    if xl_book is None:
+        raise UnionxlError("Chưa có sổ tính nào đang mở. Hãy mở tệp báo cáo rồi bấm lại.")
     path = xl_book.fullname
     if not Path(path).exists():
         return "Hãy lưu tệp (Ctrl+S) trước khi xuất."
     xl_book.save()
-    res = export(path, folder or str(Path(path).parent))
+    res = export(path, _folder(picked) if picked else Path(path).parent)
     return (f"Đã xuất {res.workbook.name} và thư nháp {res.draft.name} vào {res.workbook.parent}."
             " Mở thư nháp bằng Outlook để gửi.")
 
 
-def new_template(xl_book, folder: str) -> str:
-    if not folder:
-        raise UnionxlError("Chưa chọn thư mục.")
+def new_template(app, xl_book, picked: str) -> str:
+    folder = _folder(picked)
     form = load_form("phu-luc-nhiem-ky")
-    out = Path(folder) / f"{form.id}_{form.term}.xlsx"
+    out = folder / f"{form.id}_{form.term}.xlsx"
     write_template(form, out)
-    xl_book.app.books.open(str(out))
+    app.books.open(str(out))
     return f"Đã tạo biểu mẫu {out.name}."
 
 
-def show_help(xl_book) -> str:
+def show_help(app, xl_book, picked: str = "") -> str:
     return ("Thẻ «Công đoàn»: Tạo biểu mẫu → nhập số vào ô vàng → Kiểm tra số liệu → Xuất "
             "file gửi cấp trên. Cấp trên: Tổng hợp từ thư mục… rồi xem Tình hình nộp báo cáo. "
-            "Hướng dẫn đầy đủ: docs/huong-dan-su-dung.md.")
+            "Khi có trục trặc: bấm «Kiểm tra cài đặt». Hướng dẫn đầy đủ: tệp HUONG-DAN.txt "
+            "của bộ cài và hướng dẫn sử dụng unionxl.")
 
 
 ENTRY_POINTS: dict[str, Callable[..., str]] = {
@@ -239,63 +265,49 @@ ENTRY_POINTS: dict[str, Callable[..., str]] = {
     "uxLedger": show_ledger,
     "uxExport": export_upward,
     "uxHelp": show_help,
+    "uxCheck": check_install,
 }
 TAKES_PATH = {"uxNewTemplate", "uxConsolidate", "uxExport"}
 
 
 def dispatch(button_id: str, picked: str = "", caller=None) -> str:
-    """Called by the VBA dispatcher: run the button's entry point, show the result."""
-    book = active_book(caller)
+    """Called by the VBA dispatcher: run the button's entry point, show the result. Nothing
+    reaches the user as an English traceback: an unexpected error is shown in Vietnamese with
+    its technical detail to pass on."""
+    if caller is None:
+        import xlwings as xw  # optional (the "excel" extra): only inside Excel's own Python call
+
+        caller = xw.Book.caller()
+    app = caller.app
+    book = app.books.active
+    entry = ENTRY_POINTS.get(button_id)
     try:
-        entry = ENTRY_POINTS[button_id]
-        message = entry(book, picked) if button_id in TAKES_PATH else entry(book)
-    except KeyError:
-        message = f"Nút «{button_id}» chưa được hỗ trợ; hãy cập nhật unionxl."
+        if entry is None:
+            message = f"Nút «{button_id}» chưa được hỗ trợ; hãy cập nhật unionxl."
+        else:
+            message = entry(app, book, picked)
     except UnionxlError as exc:
         message = f"Lỗi: {exc}"
-    book.app.alert(message, title=TITLE)
+    except Exception as exc:  # a COM error or a bug: still a Vietnamese message
+        message = (f"Lỗi ngoài dự kiến khi chạy nút «{button_id}»: {type(exc).__name__}: {exc}. "
+                   "Sổ tính không bị thay đổi thêm. Hãy chụp thông báo này gửi người hỗ trợ.")
+    app.alert(message, title=TITLE)
     return message
 
 
 # -- helpers ---------------------------------------------------------------------------------
-def _names(xl_book) -> list[str]:
-    return [s.name for s in xl_book.sheets]
-
-
-def _sheet(xl_book, name: str, visible: bool = True):
-    if name in _names(xl_book):
-        sheet = xl_book.sheets[name]
-        sheet.clear()
-    else:
-        sheet = xl_book.sheets.add(name, after=xl_book.sheets[len(xl_book.sheets) - 1])
-    sheet.visible = visible
-    return sheet
-
-
 def _clear_marks(xl_book, sheet) -> int:
-    if MARKS_SHEET not in _names(xl_book):
+    """Give marked cells back their fill (call inside ``writable(sheet)``)."""
+    if MARKS_SHEET not in names(xl_book):
         return 0
     marks = xl_book.sheets[MARKS_SHEET]
-    rows = marks.range("A1").expand("down").options(ndim=2).value or []
+    # Two columns from A1 down: expand("down") keeps the width of the range it starts from.
+    rows = marks.range("A1:B1").expand("down").options(ndim=2).value or []
     n = 0
     for chunk, fill in rows:
         if chunk:
             sheet.range(chunk).color = str(fill)
             n += 1
-    marks.clear()
+    with writable(marks):
+        marks.clear()
     return n
-
-
-def _address_chunks(cells: list[str]) -> list[str]:
-    chunks, current = [], ""
-    for cell in cells:
-        candidate = f"{current},{cell}" if current else cell
-        if len(candidate) > ADDRESS_CHUNK:
-            chunks.append(current)
-            candidate = cell
-        current = candidate
-    if current:
-        chunks.append(current)
-    return chunks
-
-
