@@ -18,6 +18,7 @@ Every attribute it offers exists on xlwings's real class (checked by ``REAL`` in
 from __future__ import annotations
 
 import datetime as dt
+import re
 import types
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,21 @@ class Recorder:
 
     def hit(self, what: str) -> None:
         self.calls.append(what)
+
+
+NUMBER = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
+
+
+def _as_typed(v: Any) -> Any:
+    """A string given to Range.Value or Range.Formula is read as if typed (en-US): "1.234"
+    becomes the number 1.234, "=…" a formula; a leading apostrophe keeps text."""
+    if not isinstance(v, str):
+        return v
+    if v.startswith("'"):
+        return v[1:]
+    if NUMBER.match(v):
+        return float(v)
+    return {"TRUE": True, "FALSE": False}.get(v.upper(), v)
 
 
 def _formula_text(v: Any) -> str:
@@ -228,7 +244,8 @@ class FakeRange:
         for i, row in enumerate(rows):
             for j, v in enumerate(row):
                 key = (r0 + i, c0 + j)
-                if formula and isinstance(v, str) and v.startswith("="):
+                v = _as_typed(v)
+                if isinstance(v, str) and v.startswith("="):
                     self.sheet.formulas[key] = v
                     self.sheet.values[key] = None
                 else:

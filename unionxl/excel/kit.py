@@ -146,10 +146,15 @@ def unionxl_wheel(dest: Path) -> Path:
 
 
 def _build_from_checkout(dest: Path) -> Path:
+    """From a clean copy of the sources: a stale ``*.egg-info`` left by an earlier build would
+    otherwise decide which files the wheel gets."""
     offline = all(importlib.util.find_spec(m) for m in ("setuptools", "wheel"))
     with tempfile.TemporaryDirectory(prefix="unionxl-wheel-") as tmp:
+        src = Path(tmp) / "src"
+        shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(
+            ".git", "*.egg-info", "build", "dist", "__pycache__", ".*_cache", "unionxl-demo"))
         cmd = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--disable-pip-version-check",
-               "-w", tmp, str(ROOT)] + (["--no-build-isolation"] if offline else [])
+               "-w", tmp, str(src)] + (["--no-build-isolation"] if offline else [])
         proc = subprocess.run(cmd, capture_output=True, text=True)
         built = list(Path(tmp).glob("unionxl-*.whl"))
         if proc.returncode != 0 or len(built) != 1:
