@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -38,3 +41,41 @@ def libreoffice():
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# The VBA grammar check takes a minute of one core (ANTLR in Python): when it is among the
+# collected tests it starts in a background process right away, on the core pytest leaves idle.
+VBA_TEST = "test_our_modules_and_xlwings_parse_with_the_vba_grammar"
+
+
+def pytest_collection_finish(session):
+    if any(VBA_TEST in item.nodeid for item in session.items):
+        out = Path(tempfile.mkdtemp(prefix="unionxl-vba-")) / "errors.json"
+        proc = subprocess.Popen([sys.executable, "-m", "tests.support.vba", str(out)], cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        session.config.stash[VBA_KEY] = (proc, out)
+
+
+def pytest_sessionfinish(session):
+    started = session.config.stash.get(VBA_KEY, None)
+    if started and started[0].poll() is None:
+        started[0].kill()
+
+
+VBA_KEY = pytest.StashKey[tuple]()
+
+
+@pytest.fixture
+def vba_errors(request):
+    """{module: syntax errors} from the background check (or computed here without it)."""
+    started = request.config.stash.get(VBA_KEY, None)
+    if started is None:
+        from tests.support.vba import check_addin
+
+        return check_addin()
+    proc, out = started
+    _, err = proc.communicate(timeout=1800)
+    assert proc.returncode == 0, err[-3000:]
+    import json
+
+    return json.loads(out.read_text(encoding="utf-8"))

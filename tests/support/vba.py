@@ -130,3 +130,26 @@ def module_errors(sources: list[str]) -> list[tuple[int, int, str]]:
             errors += [(line + offset, col, msg)
                        for line, col, msg in syntax_errors(header + body)]
     return errors
+
+
+MODULES = ("UnionXL", "UnionXLText", "xlwings")  # xlwings's Dictionary class: its file as is
+
+
+def check_addin() -> dict[str, list]:
+    """Syntax errors of each module of the add-in, every platform's #If branches resolved."""
+    from unionxl.excel import addin
+
+    sources = addin.sources()
+    return {name: module_errors([resolve(sources[name], p) for p in (WIN64, WIN32, MAC)])
+            for name in MODULES}
+
+
+if __name__ == "__main__":  # run in the background by conftest while other tests go on
+    import json
+    import sys
+
+    with open(sys.argv[1] + ".tmp", "w", encoding="utf-8") as f:
+        json.dump(check_addin(), f)
+    import os
+
+    os.replace(sys.argv[1] + ".tmp", sys.argv[1])

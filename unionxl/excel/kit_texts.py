@@ -61,7 +61,7 @@ và add-in «Công đoàn» cho người dùng Windows đang đăng nhập.
 
 CẦN CÓ
 - Windows 10 hoặc 11, 64-bit; Microsoft Excel 2016 trở lên hoặc Microsoft 365 (bản Windows).
-- Python {first}, {others} (64-bit). Tệp cài Python không có trong bộ cài này: tải bản
+- Python {choices} (64-bit). Tệp cài Python không có trong bộ cài này: tải bản
   «Windows installer (64-bit)» ở python.org/downloads/windows (chép vào USB nếu máy không có
   mạng). Khi cài: chọn «Install Now»; BỎ đánh dấu «Use admin privileges when installing py.exe»
   để không cần quyền quản trị.
@@ -94,8 +94,9 @@ GỠ CÀI ĐẶT
 
 TRONG BỘ CÀI
 - cai-dat.cmd, HUONG-DAN.txt (tệp này)
-- wheels\\{wheel}: gói unionxl; các tệp .whl khác: các gói unionxl cần (xlwings {xlwings},
-  pywin32, pandas, openpyxl, …) cho Windows 64-bit, Python {all}.
+- wheels\\{wheel}: gói unionxl.
+- Các tệp .whl khác trong wheels\\: các gói unionxl cần (xlwings {xlwings}, pywin32, pandas,
+  openpyxl, …) cho Windows 64-bit, Python {all}.
 """
 
 
@@ -106,6 +107,8 @@ def install_script(pythons: tuple[str, ...]) -> str:
 
 
 def guide(pythons: tuple[str, ...], wheel: str) -> str:
+    choices = (", ".join(pythons[:-1]) + " hoặc " + pythons[-1]) if len(pythons) > 1 else (
+        pythons[0])
     return GUIDE.format(version=__version__, first=pythons[0], last=pythons[-1],
-                        others=", ".join(pythons[1:]), all=", ".join(pythons), wheel=wheel,
+                        choices=choices, all=", ".join(pythons), wheel=wheel,
                         xlwings=XLWINGS_VERSION)
