@@ -228,3 +228,23 @@ def test_check_install_reports_paths_versions_and_mismatch(tmp_path):
     old = excel.dispatch("uxCheck", "0.0.9", caller=book)
     assert "khác gói unionxl" in old and "addin install" in old and "Cài đặt đúng" not in old
     assert addin.TEXTS["version"] == __version__
+
+
+def test_protection_is_the_same_after_every_button(tmp_path):
+    app, book = fx.open_in_fake_excel(report(tmp_path))
+    sheet = book.sheets[FORM.sheet]
+    sheet.values[MAP.cell("12", "2019")] = "1.234"  # something for each button to do
+    sheet.values[MAP.cell("7", "2021")] = -4
+    sheet.formulas.pop(MAP.cell("32", "total"))
+    before = fx.protection_of(book)
+    out = tmp_path / "gửi đi"
+    out.mkdir()
+    for button in ("uxFill", "uxValidate", "uxFixNumbers", "uxValidate", "uxClearMarks",
+                   "uxExport", "uxLedger", "uxCheck", "uxHelp"):
+        app.books._active = book
+        msg = excel.dispatch(button, str(out) if button in excel.TAKES_PATH else "",
+                             caller=book)
+        assert UNEXPECTED not in msg, (button, msg)
+        after = fx.protection_of(book)
+        assert {k: after[k] for k in before} == before, button
+
