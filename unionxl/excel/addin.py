@@ -1,5 +1,5 @@
-"""The Excel add-in (UnionXL.xlam), built on Linux from text sources shipped in the package
-(``unionxl/excel/macros/``), so that an installed wheel can build and install it too.
+"""The Excel add-in (UnionXL.xlam), built on Linux from its text sources in ``macros/`` (shipped
+in the wheel as ``unionxl/excel/macros/``), so that an installed wheel can build and install it.
 
 Steps (no Excel needed):
 1. XlsxWriter writes the workbook: the "unionxl.conf" sheet (the Vietnamese texts the VBA shows
@@ -34,7 +34,11 @@ from .. import __version__
 from ..atomic import atomic_output
 from ..errors import UnionxlError
 
-MACROS = Path(__file__).resolve().parent / "macros"
+# The add-in's sources: macros/ at the top of a checkout; in an installed wheel the same files
+# ship as the package unionxl.excel.macros (setup.cfg maps that package onto macros/).
+MACROS = next(p for p in (Path(__file__).resolve().parents[2] / "macros",
+                          Path(__file__).resolve().parent / "macros")
+              if (p / "UnionXL.bas").exists())
 ROOT = Path(__file__).resolve().parents[2]
 ADDIN_NAME = "UnionXL.xlam"
 OUTPUT = ROOT / "workbook_templates" / ADDIN_NAME  # the committed build, in a checkout
