@@ -37,12 +37,16 @@ class WorkbookError(UnionxlError):
     """A workbook cannot be used (unreadable, not a unionxl workbook, keys missing).
 
     ``code`` is the issue code the validator reports it under (see the catalogue in
-    ``validation.issues``): the error carries it, nobody parses the message."""
+    ``validation.issues``): the error carries it, nobody parses the message. ``problem`` is the
+    whole Vietnamese sentence (what and what to do) shown by a command; ``reason`` the short
+    cause the catalogue's message is built around (defaults to ``problem``); ``detail`` what a
+    library said (technical, English: for the JSON report, never for the message)."""
 
     def __init__(self, path: str, problem: str, sheet: str | None = None,
-                 cell: str | None = None, code: str = "unreadable-file"):
+                 cell: str | None = None, code: str = "unreadable-file", *,
+                 reason: str = "", detail: str = ""):
         self.path, self.problem, self.sheet, self.cell = path, problem, sheet, cell
-        self.code = code
+        self.code, self.reason, self.detail = code, reason or problem, detail
         where = f"tệp {path}"
         if sheet:
             where += f", trang «{sheet}»"

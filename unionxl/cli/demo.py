@@ -37,6 +37,7 @@ def build_submissions(folder: Path, seed: int = 2023) -> dict[str, str]:
     units = load_units(SAMPLE_UNITS)
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
+    (folder / "~$BG01.xlsx").unlink(missing_ok=True)  # planted below: a rerun rewrites BG01
     m = template_map(form)
     plan: dict[str, str] = {}
     rows: list[Row] = []

@@ -10,14 +10,12 @@ threshold is reported, never guessed. ``unionxl adopt`` writes a proper unionxl 
 from __future__ import annotations
 
 import difflib
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..errors import WorkbookError
@@ -25,7 +23,7 @@ from ..form import Form, load_form
 from ..validation import Issue, cell_issue, make
 from ..workbook import cells as ck
 from ..workbook.numbers import COMPOUND
-from ..workbook.package import Package
+from ..workbook.package import Grid, Package
 
 CONFIDENT = 0.85  # at or above: mapped; below: reported for a person to decide
 CANDIDATE = 0.55  # below: not this row at all
@@ -100,6 +98,7 @@ class Adoption:
     values: dict[str, dict[str, float]] = field(default_factory=dict)
     problems: list[Issue] = field(default_factory=list)  # cells without a clean number
     unit_name: str = ""
+    far: list[Grid] = field(default_factory=list, repr=False)  # cells beyond the window
 
     @property
     def complete(self) -> bool:
@@ -111,9 +110,8 @@ class Adoption:
         return len(mapped) / max(1, len(self.form.valued))
 
 
-def _table(ws) -> tuple[int, dict[str, int], int, int] | None:
+def _table(grid: list[list[Any]]) -> tuple[int, dict[str, int], int, int] | None:
     """(header row, year → column, label column, unit column), 0-based; None if none."""
-    grid = [list(r) for r in ws.iter_rows(values_only=True)]
     for r, row in enumerate(grid[:40]):
         years = {}
         for c, v in enumerate(row):
@@ -133,30 +131,32 @@ def _table(ws) -> tuple[int, dict[str, int], int, int] | None:
 
 
 def adopt(source: str | Path | Package, form: Form | None = None) -> Adoption:
+    """Rows of the first sheet holding a table with a year header, mapped by label. The sheets
+    are read inside the reading window, as every submission is (``Package.grid``)."""
     pkg = source if isinstance(source, Package) else Package.read(source)
     path = pkg.path
     form = form or load_form("phu-luc-nhiem-ky")
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(pkg.data), data_only=True)
-    except Exception as exc:  # openpyxl raises several types for broken files
-        raise WorkbookError(str(path), f"không đọc được tệp ({exc})") from exc
-    for ws in wb.worksheets:
-        found = _table(ws)
+    for name in pkg.sheet_names:
+        grid = pkg.grid(name)
+        found = _table(grid.rows)
         if found is not None:
             break
     else:
         raise WorkbookError(str(path), "không tìm thấy bảng có dòng tiêu đề năm (2018, 2019…)")
     header, years, label_col, unit_col = found
     period_of = {y: p for p in form.period_keys for y in [p[:4]] if y in years}
-    result = Adoption(path, form, ws.title)
-    result.unit_name = _unit_line(ws, header)
+    result = Adoption(path, form, grid.sheet, far=[grid] if grid.far_count else [])
+    result.unit_name = _unit_line(grid.rows[:header])
     rows = []
-    for r, row in enumerate(ws.iter_rows(min_row=header + 2, values_only=True), start=header + 2):
+    for r, row in enumerate(grid.rows[header + 1:], start=header + 2):
         label = row[label_col] if label_col < len(row) else None
         if not isinstance(label, str) or not label.strip() or _is_section(row, label_col):
             continue
         rows.append((r, label.strip(), row))
     form_rows = [t for t in targets(form)]
+    if len(rows) > 4 * len(form_rows) + 100:  # the alignment costs rows × form rows
+        raise WorkbookError(str(path), f"bảng có {len(rows)} dòng, quá nhiều so với biểu mẫu "
+                            f"{form.id} ({len(form_rows)} dòng): không phải phụ lục tự lập")
     plan = _align([normalise(x[1]) for x in rows], [t.key for t in form_rows])
     for (r, label, row), match in zip(rows, plan, strict=True):
         mapped = Mapped(r, label)
@@ -181,9 +181,8 @@ def _is_section(row, label_col: int) -> bool:
     return isinstance(tt, str) and re.fullmatch(r"[IVX]+", tt.strip()) is not None
 
 
-def _unit_line(ws, header: int) -> str:
-    texts = [str(v).strip() for row in ws.iter_rows(max_row=header, values_only=True)
-             for v in row if isinstance(v, str) and v.strip()]
+def _unit_line(head: list[list[Any]]) -> str:
+    texts = [str(v).strip() for row in head for v in row if isinstance(v, str) and v.strip()]
     for t in texts:
         low = t.lower()
         if ("huyện" in low or "thành phố" in low or "ngành" in low or "công đoàn" in low

@@ -1,9 +1,11 @@
-"""One submission: its bytes read once, validated, and what only consolidation looks at
-(encryption, macros, external links, the legacy format, hand-made appendices). Runs in a
-worker process; the result travels back small (values go to the on-disk store)."""
+"""One submission: its bytes read once, validated (the file checks ``validate`` runs too),
+and read by its labels when it is a hand-made appendix. Runs in a worker process; whatever the
+file holds, the result is a ``Submission`` (an unexpected failure is caught and coded); it
+travels back small (values go to the on-disk store)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from array import array
 from dataclasses import dataclass, field
@@ -11,20 +13,21 @@ from dataclasses import dataclass, field
 from ..errors import UnionxlError, WorkbookError
 from ..form import Form
 from ..validation import FileReport, Issue, make, rule_issues, validate_package
+from ..validation.filechecks import far_cells, file_warnings
+from ..validation.issues import from_error, unique
 from ..validation.validator import bad_cells
 from ..workbook.package import Package
 from .adopt import adopt
 from .intake import Source
 from .store import ValueStore
 
-ENCRYPTABLE = (".xlsx", ".xlsm", ".xlsb")  # an OLE container with these names is encrypted
-
 
 @dataclass
 class Submission:
     source: Source
     report: FileReport
-    modified: str = ""  # ISO time the unit last saved the workbook
+    saved: dt.datetime | None = None  # when the workbook says it was last saved (UTC)
+    sent: dt.datetime | None = None  # the Date of the e-mail that carried it (UTC)
     unit_code: str = ""  # registry code it was matched to
     match: str = ""  # code | name | file-name | ""
     status: str = ""
@@ -76,35 +79,32 @@ class Submission:
         return (r.form_id, r.form_version, r.term)
 
 
+def failed(source: Source, issue: Issue, sha256: str = "") -> Submission:
+    """A file that could not be used: one coded issue says why."""
+    rep = FileReport(str(source.path or source.name), sha256, status="unreadable")
+    rep.issues.append(issue)
+    return Submission(source, rep, sent=source.sent)
+
+
 def assess(source: Source) -> Submission:
-    """Validate one workbook and add what only consolidation looks at."""
+    """Validate one workbook and read hand-made appendices by their labels."""
+    try:
+        return _assess(source)
+    except Exception as exc:  # one file never stops the others: caught, coded, reported
+        return failed(source, make("unexpected-error", technical=f"{type(exc).__name__}: {exc}"))
+
+
+def _assess(source: Source) -> Submission:
     assert source.path is not None
     try:
         pkg = Package.read(source.path)
     except WorkbookError as exc:
-        rep = FileReport(str(source.path), "", status="unreadable")
-        rep.issues.append(make(exc.code, detail=exc.problem))
-        return Submission(source, rep)
-    if pkg.is_ole and source.path.suffix.lower() in ENCRYPTABLE:
-        rep = FileReport(str(pkg.path), pkg.sha256, status="unreadable")
-        rep.issues.append(make("encrypted-workbook"))
-        return Submission(source, rep)
+        return failed(source, from_error(exc))
     rep = validate_package(pkg)
-    if rep.issues and rep.issues[0].code == "not-unionxl-workbook":
+    if rep.status == "unreadable" and rep.issues[0].code == "not-unionxl-workbook":
         rep = _adopted(pkg, rep) or rep
-    sub = Submission(source, rep, modified=pkg.modified())
-    extra: list[Issue] = []
-    if pkg.zip is not None:
-        if pkg.has_macros:
-            extra.append(make("macros-present"))
-        if pkg.external_links:
-            extra.append(make("external-links", detail=f"{len(pkg.external_links)} liên kết"))
-    elif rep.status != "unreadable":
-        extra.append(make("legacy-format"))
-    rep.issues[:0] = extra
-    if rep.status == "valid" and rep.errors:
-        rep.status = "invalid"
-    return sub
+    saved = pkg.saved_at() if rep.status != "unreadable" else None
+    return Submission(source, rep, saved=saved, sent=source.sent)
 
 
 def _adopted(pkg: Package, rep: FileReport) -> FileReport | None:
@@ -119,6 +119,7 @@ def _adopted(pkg: Package, rep: FileReport) -> FileReport | None:
     out = FileReport(str(pkg.path), rep.sha256, "", adoption.unit_name, form.id,
                      str(form.version), form.term, adoption.sheet, form=form)
     mapped = sum(r.status == "mapped" for r in adoption.rows)
+    out.issues += file_warnings(pkg) + far_cells(adoption.far)
     out.issues.append(make("adopted-by-label", sheet=adoption.sheet, detail=str(mapped)))
     for r in adoption.rows:
         cell = f"A{r.row}"
@@ -133,5 +134,6 @@ def _adopted(pkg: Package, rep: FileReport) -> FileReport | None:
     out.issues += rule_issues(form, adoption.values, bad_cells(adoption.problems),
                               {"sheet": adoption.sheet})
     out.values = adoption.values
+    out.issues = unique(out.issues)
     out.status = "invalid" if out.errors else "valid"
     return out

@@ -2,14 +2,15 @@
 and .zip archives. Attachments and archive members are copied to a private temporary folder;
 nothing is ever written beside the inputs, and nothing found inside is ever executed.
 
-Archives are bounded (total and per-member decompressed size, member count, compression ratio,
-nesting depth) so a zip bomb is refused, not unpacked.
+Every file that comes in is accounted for: a workbook to read, or a ``Source`` saying why it
+was not used (a mail without a workbook, a refused archive, a lock file…). Archives are bounded
+(total and per-member decompressed size, member count, compression ratio, nesting depth) so a
+zip bomb is refused, not unpacked; names are cut to fit any file system.
 """
 
 from __future__ import annotations
 
-import email
-import email.policy
+import datetime as dt
 import io
 import re
 import unicodedata
@@ -17,16 +18,18 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import olefile
+from .mail import MailRefused, eml_attachments, msg_attachments
 
-WORKBOOK_EXT = {".xlsx", ".xlsm", ".xls", ".xlsb"}
+WORKBOOK_EXT = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 MAIL_EXT = {".eml", ".msg"}
 ARCHIVE_EXT = {".zip"}
+MAX_INPUT_BYTES = 256 * 1024 * 1024  # one file given or found in a folder
 MAX_ARCHIVE_BYTES = 256 * 1024 * 1024  # decompressed, for a whole archive
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
 MAX_MEMBERS = 2000
 MAX_RATIO = 200  # decompressed / compressed for one member
 MAX_DEPTH = 3  # an archive in a mail in an archive…
+MAX_NAME_BYTES = 150  # of a stored copy's name, in UTF-8 (file systems allow 255)
 
 
 @dataclass
@@ -38,6 +41,8 @@ class Source:
     path: Path | None = None
     skipped: str = ""  # issue code when not a workbook to read
     detail: str = ""
+    sent: dt.datetime | None = None  # the Date of the e-mail that carried it (UTC)
+    technical: str = ""  # what a library said, for the JSON only
 
 
 @dataclass
@@ -49,10 +54,21 @@ class Gathered:
         return [s for s in self.sources if not s.skipped]
 
 
-def _safe_name(name: str) -> str:
+def safe_name(name: str) -> str:
+    """A name any file system takes: no folders, no odd characters, at most MAX_NAME_BYTES
+    bytes (Vietnamese letters take 2–3 bytes each), the extension kept."""
     base = Path(name.replace("\\", "/")).name or "tep"
-    base = unicodedata.normalize("NFC", base)
-    return re.sub(r"[^\w.\- ]+", "_", base)[:120]
+    base = re.sub(r"[^\w.\- ]+", "_", unicodedata.normalize("NFC", base)).strip(". ") or "tep"
+    stem, dot, ext = base.rpartition(".")
+    if not dot or len(ext.encode()) > 10:
+        stem, ext = base, ""
+    room = MAX_NAME_BYTES - len(ext.encode()) - 1
+    stem = stem.encode()[:room].decode("utf-8", "ignore") or "tep"
+    return f"{stem}.{ext}" if ext else stem
+
+
+class _Refused(Exception):
+    pass
 
 
 class _Gatherer:
@@ -61,73 +77,101 @@ class _Gatherer:
         self.out = Gathered()
         self.count = 0
 
+    def skip(self, name: str, origin: str, code: str, detail: str = "", technical: str = ""
+             ) -> None:
+        self.out.sources.append(Source(name, origin, skipped=code, detail=detail,
+                                       technical=technical))
+
     def store(self, name: str, data: bytes) -> Path:
         self.count += 1
         folder = self.workdir / f"{self.count:05d}"
         folder.mkdir(parents=True)
-        path = folder / _safe_name(name)
+        path = folder / safe_name(name)
         path.write_bytes(data)
         return path
 
     def add_path(self, path: Path, origin: str) -> None:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file():
-                    self.add_file(child, str(child), child.relative_to(path).as_posix(), 0)
+        try:
+            if path.is_dir():
+                for child in sorted(path.rglob("*")):
+                    if child.is_file():
+                        self.guarded(child, str(child), child.relative_to(path).as_posix())
+                return
+        except OSError as exc:
+            self.skip(str(path), origin, "unreadable-file", "không đọc được thư mục. Kiểm tra "
+                      "lại quyền đọc.", f"{type(exc).__name__}: {exc}")
             return
         if not path.exists():
-            self.out.sources.append(Source(str(path), origin, skipped="unreadable-file",
-                                           detail="không tìm thấy tệp. Kiểm tra lại đường dẫn."))
+            self.skip(str(path), origin, "unreadable-file",
+                      "không tìm thấy tệp. Kiểm tra lại đường dẫn.")
             return
-        self.add_file(path, origin, path.name, 0)
+        self.guarded(path, origin, path.name)
 
-    def add_file(self, path: Path, origin: str, name: str, depth: int) -> None:
+    def guarded(self, path: Path, origin: str, name: str) -> None:
+        """One input file; whatever it holds, it ends as entries (never an exception)."""
+        before = len(self.out.sources)
+        try:
+            self.add_file(path, origin, name)
+        except Exception as exc:  # one file never stops the others: caught and coded
+            del self.out.sources[before:]
+            self.skip(name, origin, "unexpected-error", technical=f"{type(exc).__name__}: {exc}")
+
+    def add_file(self, path: Path, origin: str, name: str) -> None:
         ext = path.suffix.lower()
         if path.name.startswith("~$"):
-            self.out.sources.append(Source(name, origin, skipped="lock-file"))
-            return
-        if ext in WORKBOOK_EXT:
+            self.skip(name, origin, "lock-file")
+        elif ext in WORKBOOK_EXT:
             self.out.sources.append(Source(name, origin, path))
         elif ext in MAIL_EXT or ext in ARCHIVE_EXT:
-            self.add_container(path.read_bytes(), ext, name, origin, depth)
+            size = path.stat().st_size
+            if size > MAX_INPUT_BYTES:
+                self.skip(name, origin, "archive-rejected" if ext in ARCHIVE_EXT else
+                          "mail-rejected", f"tệp nặng {size // 2**20} MB, quá giới hạn "
+                          f"{MAX_INPUT_BYTES // 2**20} MB")
+                return
+            self.add_container(path.read_bytes(), ext, name, origin, 0, None)
         else:
-            self.out.sources.append(Source(name, origin, skipped="not-a-workbook",
-                                           detail=f"phần mở rộng «{ext or 'không có'}»"))
+            self.skip(name, origin, "not-a-workbook", f"phần mở rộng «{ext or 'không có'}»")
 
-    def add_bytes(self, data: bytes, name: str, origin: str, depth: int) -> None:
+    def add_bytes(self, data: bytes, name: str, origin: str, depth: int,
+                  sent: dt.datetime | None, in_mail: bool) -> None:
         ext = Path(name).suffix.lower()
-        if Path(name).name.startswith("~$"):
-            self.out.sources.append(Source(name, origin, skipped="lock-file"))
-            return
-        if ext in WORKBOOK_EXT:
-            self.out.sources.append(Source(name, origin, self.store(name, data)))
+        if Path(name.replace("\\", "/")).name.startswith("~$"):
+            self.skip(name, origin, "lock-file")
+        elif ext in WORKBOOK_EXT:
+            self.out.sources.append(Source(name, origin, self.store(name, data), sent=sent))
         elif ext in MAIL_EXT or ext in ARCHIVE_EXT:
-            self.add_container(data, ext, name, origin, depth)
-        # other attachments (signatures, images, documents) are not submissions
+            self.add_container(data, ext, name, origin, depth, sent)
+        elif not in_mail:  # a mail's other attachments (signatures, images) are not reports
+            self.skip(name, origin, "not-a-workbook", f"phần mở rộng «{ext or 'không có'}»")
 
-    def add_container(self, data: bytes, ext: str, name: str, origin: str, depth: int) -> None:
+    def add_container(self, data: bytes, ext: str, name: str, origin: str, depth: int,
+                      sent: dt.datetime | None) -> None:
+        code = "archive-rejected" if ext in ARCHIVE_EXT else "mail-rejected"
         if depth >= MAX_DEPTH:
-            self.out.sources.append(Source(name, origin, skipped="archive-rejected",
-                                           detail="lồng nhau quá nhiều lớp"))
+            self.skip(name, origin, code, "lồng nhau quá nhiều lớp")
             return
+        before = len(self.out.sources)
         try:
             if ext == ".zip":
                 self.unzip(data, name, origin, depth)
-            elif ext == ".eml":
-                self.mail(email.message_from_bytes(data, policy=email.policy.default), name,
-                          origin, depth)
             else:
-                self.outlook(data, name, origin, depth)
-        except _Refused as exc:
-            self.out.sources.append(Source(name, origin, skipped="archive-rejected",
-                                           detail=str(exc)))
+                self.mail(data, ext, name, origin, depth)
+        except (_Refused, MailRefused) as exc:
+            del self.out.sources[before:]  # a container is refused whole: nothing half-read
+            cause = exc.__cause__
+            self.skip(name, origin, code, str(exc),
+                      f"{type(cause).__name__}: {cause}" if cause is not None else "")
+            return
+        if len(self.out.sources) == before and ext == ".zip":
+            self.skip(name, origin, code, "không có tệp nào bên trong")
 
     def unzip(self, data: bytes, name: str, origin: str, depth: int) -> None:
         try:
             zf = zipfile.ZipFile(io.BytesIO(data))
             infos = [i for i in zf.infolist() if not i.is_dir()]
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
-            raise _Refused(f"tệp nén hỏng ({exc})") from exc
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            raise _Refused("tệp nén hỏng") from exc
         if len(infos) > MAX_MEMBERS:
             raise _Refused(f"có {len(infos)} tệp, quá giới hạn {MAX_MEMBERS}")
         total = sum(i.file_size for i in infos)
@@ -135,38 +179,31 @@ class _Gatherer:
             raise _Refused(f"giải nén ra {total // 2**20} MB, quá giới hạn "
                            f"{MAX_ARCHIVE_BYTES // 2**20} MB (nghi tệp nén độc hại)")
         for info in infos:
+            member = _decode_zip_name(info)
             if info.file_size > MAX_MEMBER_BYTES or (
                     info.compress_size and info.file_size / info.compress_size > MAX_RATIO):
-                raise _Refused(f"tệp «{info.filename}» nén bất thường (nghi tệp nén độc hại)")
-            member = _decode_zip_name(info)
+                raise _Refused(f"tệp «{member}» nén bất thường (nghi tệp nén độc hại)")
             try:
                 with zf.open(info) as fh:
                     content = fh.read(MAX_MEMBER_BYTES + 1)
-            except (zipfile.BadZipFile, OSError, RuntimeError, ValueError) as exc:
-                raise _Refused(f"không giải nén được «{member}» ({exc})") from exc
+            except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError,
+                    NotImplementedError) as exc:
+                raise _Refused(f"không giải nén được «{member}» (tệp nén hỏng hoặc có mật "
+                               "khẩu)") from exc
             if len(content) > MAX_MEMBER_BYTES:
                 raise _Refused(f"tệp «{member}» lớn hơn khai báo (nghi tệp nén độc hại)")
-            self.add_bytes(content, f"{name} › {member}", origin, depth + 1)
+            self.add_bytes(content, f"{name} › {member}", origin, depth + 1, None, False)
 
-    def mail(self, msg, name: str, origin: str, depth: int) -> None:
-        for part in msg.walk():
-            if part.get_content_type() == "message/rfc822":
-                for inner in part.iter_parts():
-                    self.mail(inner, name, origin, depth + 1)
-                continue
-            filename = part.get_filename()
-            if not filename or part.is_multipart():
-                continue
-            payload = part.get_payload(decode=True) or b""
-            self.add_bytes(payload, f"{name} › {filename}", origin, depth + 1)
-
-    def outlook(self, data: bytes, name: str, origin: str, depth: int) -> None:
-        for filename, payload in msg_attachments(data):
-            self.add_bytes(payload, f"{name} › {filename}", origin, depth + 1)
-
-
-class _Refused(Exception):
-    pass
+    def mail(self, data: bytes, ext: str, name: str, origin: str, depth: int) -> None:
+        found = eml_attachments(data) if ext == ".eml" else msg_attachments(data)
+        before = len(self.out.workbooks)
+        for att in found:
+            self.add_bytes(att.data, f"{name} › {att.name}", origin, depth + 1, att.sent, True)
+        if len(self.out.workbooks) == before:
+            names = ", ".join(f"«{a.name}»" for a in found[:5]) + (", …" if len(found) > 5
+                                                                    else "")
+            self.skip(name, origin, "mail-without-workbook",
+                      f"tệp đính kèm: {names}" if found else "không có tệp đính kèm")
 
 
 def _decode_zip_name(info: zipfile.ZipInfo) -> str:
@@ -177,26 +214,6 @@ def _decode_zip_name(info: zipfile.ZipInfo) -> str:
         return info.filename.encode("cp437").decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):
         return info.filename
-
-
-def msg_attachments(data: bytes) -> list[tuple[str, bytes]]:
-    """Attachments of an Outlook .msg (an OLE compound file), by MS-OXMSG stream names."""
-    if not olefile.isOleFile(io.BytesIO(data)):
-        raise _Refused("không phải tệp Outlook .msg")
-    out = []
-    with olefile.OleFileIO(io.BytesIO(data)) as ole:
-        storages = sorted({e[0] for e in ole.listdir() if e[0].startswith("__attach_version1.0_")})
-        for st in storages:
-            def read(prop: str, st: str = st) -> bytes | None:
-                path = f"{st}/__substg1.0_{prop}"
-                return ole.openstream(path).read() if ole.exists(path) else None
-
-            blob = read("37010102")
-            raw_name = read("3707001F") or read("3704001F")  # long, then short file name
-            if blob is None or raw_name is None:
-                continue  # an embedded message or OLE object, not a file
-            out.append((raw_name.decode("utf-16-le").rstrip("\x00"), blob))
-    return out
 
 
 def gather(inputs: list[str | Path], workdir: Path) -> Gathered:

@@ -60,6 +60,7 @@ class _Formats:
             "accepted_with_warnings": wb.add_format({**base, "border": 1,
                                                      "bg_color": "#FFEB9C"}),
             "rejected": wb.add_format({**base, "border": 1, "bg_color": "#FFC7CE"}),
+            "held": wb.add_format({**base, "border": 1, "bg_color": "#F8CBAD"}),
             "missing": wb.add_format({**base, "border": 1, "bg_color": "#D9D9D9"}),
         }
 
@@ -68,7 +69,8 @@ def _excluded_note(ws, run: Consolidation, m: SheetMap, f: _Formats) -> None:
     r = m.last_data_row + 2
     c = m.cols["label"]
     used = len(run.used)
-    left = [row for row in run.ledger if row.status in ("rejected", "missing", "unknown_unit")]
+    left = [row for row in run.ledger if row.status in ("rejected", "missing", "unknown_unit",
+                                                        "held")]
     ws.write_string(r, c, f"Tổng hợp từ {used} báo cáo đã nhận (xem trang «{LEDGER_SHEET}»).",
                     f.note)
     if left:

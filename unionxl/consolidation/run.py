@@ -1,34 +1,41 @@
 """Consolidation: many emailed workbooks → one provincial workbook, with a ledger.
 
 Every input is gathered (workbooks, folders, .eml/.msg, .zip), assessed (validated, in
-worker processes), matched to the units registry (by code, else by name, and the match is
-stated), de-duplicated (the copy the unit saved last is kept, and said so) and summed over units
-from its *input* cells only; every derived number is recomputed. ``output`` writes the result: a
-data-entry workbook of the same form ("TỔNG HỢP", a valid submission to the level above) plus
-the ledger, a per-unit detail that traces every total, the issues and charts.
+worker processes where one file can cost only itself), matched to the units registry (by code,
+else by name, and the match is stated), de-duplicated (the newest copy is kept when its times
+tell, else the copies are held for the officer: ``copies``) and summed over units from its
+*input* cells only; every derived number is recomputed. Every file that came in has a ledger
+row with a code. ``output`` writes the result: a data-entry workbook of the same form ("TỔNG
+HỢP", a valid submission to the level above) plus the ledger, a per-unit detail that traces
+every total, the issues and charts.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import tempfile
 import weakref
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..atomic import sweep_stale
 from ..errors import UnionxlError
 from ..form import Form, compute, load_form
 from ..text import name_key
 from ..validation import Issue, make
-from .assess import Submission, assess
+from .assess import Submission, assess, failed
+from .copies import choose, distrust_future
 from .intake import Source, gather
+from .pool import CRASHED, Lost, isolated
 from .registry import Unit
 from .store import ValueStore
+
+FILE_BUDGET = 120.0  # seconds one file may take in a worker before it is given up
 
 STATUS_VI = {
     "accepted": "Đã nhận",
@@ -36,6 +43,7 @@ STATUS_VI = {
     "rejected": "Bị từ chối",
     "missing": "Chưa nộp",
     "superseded": "Bản trùng (không dùng)",
+    "held": "Chờ chọn bản",
     "unknown_unit": "Đơn vị lạ",
     "ignored": "Bỏ qua",
 }
@@ -53,6 +61,7 @@ class LedgerRow:
     errors: int = 0
     warnings: int = 0
     note: str = ""
+    code: str = ""  # the issue code that decided the row (the first error, or why ignored)
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.__dict__, "status_vi": STATUS_VI[self.status]}
@@ -93,7 +102,7 @@ class Consolidation:
     def exit_code(self) -> int:
         if not self.used:
             return 2
-        bad = {"rejected", "missing"}
+        bad = {"rejected", "missing", "held"}
         return 1 if any(r.status in bad for r in self.ledger) else 0
 
     def to_dict(self) -> dict[str, Any]:
@@ -102,7 +111,7 @@ class Consolidation:
             d = s.report.to_dict()
             d.update(path=s.source.name, origin=s.source.origin, unit_code=s.unit_code or
                      s.report.unit_code, ledger_status=s.status, match=s.match,
-                     modified=s.modified)
+                     modified=_iso(s.saved), sent=_iso(s.sent))
             files.append(d)
         for s in self.skipped:
             issue = _skip_issue(s)
@@ -122,17 +131,25 @@ class Consolidation:
 
 
 def _skip_issue(s: Source) -> Issue:
-    return make(s.skipped, name=s.name, detail=s.detail)
+    return make(s.skipped, name=s.name, detail=s.detail, technical=s.technical)
+
+
+def _iso(when: dt.datetime | None) -> str:
+    return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if when else ""
 
 
 def consolidate(inputs: list[str | Path], units: list[Unit] | None = None,
                 form: Form | None = None, workers: int | None = None,
-                progress: Callable[[int, int, str], None] | None = None) -> Consolidation:
+                progress: Callable[[int, int, str], None] | None = None,
+                now: dt.datetime | None = None, budget: float = FILE_BUDGET) -> Consolidation:
+    """``now`` (UTC) judges future dates; ``budget`` bounds the seconds one file may take."""
     store = ValueStore()
+    scratch = Path(tempfile.gettempdir())
+    sweep_stale(scratch, "unionxl-")  # what a killed run left behind
     try:
-        with tempfile.TemporaryDirectory(prefix="unionxl-") as tmp:
+        with tempfile.TemporaryDirectory(prefix=f"unionxl-{os.getpid()}-", dir=scratch) as tmp:
             gathered = gather(inputs, Path(tmp))
-            subs = _assess_all(gathered.workbooks, workers, progress, store)
+            subs = _assess_all(gathered.workbooks, workers, progress, store, budget)
         chosen = form or _majority_form(subs)
     except BaseException:
         store.close()
@@ -140,6 +157,7 @@ def consolidate(inputs: list[str | Path], units: list[Unit] | None = None,
     run = Consolidation(chosen, subs, [s for s in gathered.sources if s.skipped],
                         units=units or [])
     weakref.finalize(run, store.close)  # the values file lives as long as the result
+    distrust_future(subs, now or dt.datetime.now(dt.timezone.utc))
     _check_form(run)
     _match_units(run)
     _deduplicate(run)
@@ -151,21 +169,23 @@ def consolidate(inputs: list[str | Path], units: list[Unit] | None = None,
 
 def _assess_all(books: list[Source], workers: int | None,
                 progress: Callable[[int, int, str], None] | None,
-                store: ValueStore) -> list[Submission]:
-    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
-    out: list[Submission] = []
-    if workers > 1 and len(books) >= 8:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for i, sub in enumerate(pool.map(assess, books, chunksize=4), start=1):
-                out.append(_lean(sub, store))
-                if progress:
-                    progress(i, len(books), sub.source.name)
+                store: ValueStore, budget: float) -> list[Submission]:
+    """Each file in a worker process of its own turn (one file in the process itself): a file
+    that kills its worker or runs past ``budget`` costs only itself."""
+    workers = max(1, workers if workers is not None else min(2, os.cpu_count() or 1))
+    out: list[Submission | None] = [None] * len(books)
+    if len(books) == 1:
+        done = iter([(0, assess(books[0]))])
     else:
-        for i, src in enumerate(books, start=1):
-            out.append(_lean(assess(src), store))
-            if progress:
-                progress(i, len(books), src.name)
-    return out
+        done = isolated(assess, books, min(workers, len(books)), budget)
+    for n, (i, sub) in enumerate(done, start=1):
+        if isinstance(sub, Lost):
+            code = "worker-crashed" if sub.why == CRASHED else "file-too-slow"
+            sub = failed(books[i], make(code, detail=sub.detail, technical=sub.detail))
+        out[i] = _lean(sub, store)
+        if progress:
+            progress(n, len(books), books[i].name)
+    return [s for s in out if s is not None]
 
 
 def _lean(sub: Submission, store: ValueStore) -> Submission:
@@ -239,28 +259,14 @@ def _deduplicate(run: Consolidation) -> None:
         if s.unit_code and s.report.status != "unreadable":
             groups.setdefault(s.unit_code, []).append(s)
     for subs in groups.values():
-        if len(subs) < 2:
-            continue
-        # The copy the unit saved last wins, whatever its state (it is what they mean).
-        subs.sort(key=lambda s: (s.modified, s.source.name))
-        kept = subs[-1]
-        for s in subs[:-1]:
-            same = s.report.sha256 == kept.report.sha256
-            why = ("trùng hệt tệp " if same else "cũ hơn tệp ") + f"«{kept.source.name}»"
-            if not same:
-                why += f" (lưu lúc {kept.modified}, bản này lúc {s.modified})"
-            s.status = "superseded"
-            s.note = f"Không dùng: {why}."
-            s.report.issues.insert(0, make("duplicate-submission",
-                                           detail=f"bản này không được dùng: {why}."))
-        kept.note = (f"Dùng bản lưu sau cùng ({kept.modified}); {len(subs) - 1} bản khác "
-                     "không dùng.")
+        if len(subs) > 1:
+            choose(subs)
 
 
 def _statuses(run: Consolidation) -> None:
     known = {u.code for u in run.units}
     for s in run.submissions:
-        if s.status == "superseded":
+        if s.status in ("superseded", "held"):
             continue
         if s.report.status in ("unreadable", "invalid"):
             s.status = "rejected"
@@ -285,9 +291,11 @@ def _ledger(run: Consolidation) -> list[LedgerRow]:
 
     def row(s: Submission) -> LedgerRow:
         r = s.report
+        first = next((i for i in r.issues if i.severity == "error"), None) or next(
+            iter(r.issues), None)
         return LedgerRow(s.unit_code or r.unit_code, names.get(s.unit_code, r.unit_name),
                          s.status, s.source.name, r.sha256, r.form_version, r.errors,
-                         r.warnings, s.note)
+                         r.warnings, s.note, first.code if first else "")
 
     expected = [u.code for u in run.units] or sorted(c for c in by_unit if c)
     for code in expected:
@@ -303,7 +311,9 @@ def _ledger(run: Consolidation) -> list[LedgerRow]:
             rows.append(row(s))
     for src in run.skipped:
         issue = _skip_issue(src)
-        rows.append(LedgerRow("", "", "ignored", src.name, note=issue.message))
+        rows.append(LedgerRow("", "", "ignored", src.name, note=issue.message, code=src.skipped,
+                              errors=int(issue.severity == "error"),
+                              warnings=int(issue.severity == "warning")))
     return rows
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from ..errors import WorkbookError
 from ..form.rules import SEVERITY_VI
 
 
@@ -32,6 +33,31 @@ _KINDS = [
          "mới tạo bằng «unionxl template»."),
     Kind("wrong-form", "Sai biểu mẫu hoặc phiên bản", "error",
          "Tệp dùng biểu mẫu {detail}. Hãy dùng đúng biểu mẫu cấp trên gửi."),
+    Kind("damaged-file", "Tệp bị hỏng", "error",
+         "Tệp bị hỏng: {detail}. Hãy mở tệp bằng Excel (Excel sẽ đề nghị sửa tệp), lưu lại "
+         "rồi gửi lại."),
+    Kind("unsafe-content", "Nội dung không an toàn", "error",
+         "Tệp có nội dung không an toàn: {detail}. Excel không bao giờ tạo nội dung này (có thể "
+         "là tệp độc hại); tệp không được đọc. Hãy lưu lại bằng Excel rồi gửi lại."),
+    Kind("file-too-large", "Tệp quá lớn", "error",
+         "Tệp quá lớn để đọc an toàn ({detail}). Hãy xóa các dòng, cột, trang thừa (ô gõ nhầm "
+         "ở xa, dữ liệu kéo xuống hết trang), lưu lại rồi gửi lại."),
+    Kind("cell-outside-table", "Ô có giá trị ở rất xa bảng", "warning",
+         "Có {count} ô có giá trị nằm ngoài vùng đọc ({rows} dòng × {cols} cột đầu tiên): "
+         "{cells}. Các ô này không được đọc và không được tổng hợp. Nếu gõ nhầm, hãy xóa chúng "
+         "(Ctrl+End đưa tới ô cuối cùng có dữ liệu)."),
+    Kind("ods-format", "Định dạng LibreOffice (.ods)", "warning",
+         "Tệp ở định dạng LibreOffice (.ods): đã đọc số liệu nhưng không kiểm tra được công "
+         "thức. Lần sau hãy lưu dạng Excel (.xlsx)."),
+    Kind("unexpected-error", "Lỗi chưa lường trước", "error",
+         "unionxl gặp lỗi chưa lường trước khi đọc tệp này; tệp không được dùng, các tệp khác "
+         "vẫn được xử lý. Hãy gửi tệp cho người hỗ trợ (chi tiết kỹ thuật ở báo cáo JSON)."),
+    Kind("worker-crashed", "Tiến trình đọc tệp bị dừng", "error",
+         "Tiến trình đọc tệp này bị dừng đột ngột ({detail}); các tệp khác vẫn được tổng hợp. "
+         "Hãy mở tệp bằng Excel, lưu lại rồi gửi lại; nếu vẫn lỗi, gửi tệp cho người hỗ trợ."),
+    Kind("file-too-slow", "Đọc tệp quá lâu", "error",
+         "Đọc tệp quá {detail} giây nên đã dừng; các tệp khác vẫn được tổng hợp. Hãy xóa các "
+         "dòng, cột, trang thừa, lưu lại rồi gửi lại."),
     # -- layout -----------------------------------------------------------------------------
     Kind("missing-row", "Thiếu dòng chỉ tiêu", "error",
          "Không thấy dòng chỉ tiêu {indicator} ({label}): dòng đã bị xóa hoặc mã ở cột ẩn bị "
@@ -94,6 +120,12 @@ _KINDS = [
          "tin. Hãy xóa liên kết (Data > Edit Links > Break Link)."),
     Kind("archive-rejected", "Tệp nén không an toàn", "error",
          "Tệp nén «{name}» không được giải nén: {detail}."),
+    Kind("mail-rejected", "Thư không đọc được", "error",
+         "Thư «{name}» không đọc được: {detail}. Hãy lưu lại thư từ Outlook (hoặc lưu riêng tệp "
+         "đính kèm) rồi đưa vào lại."),
+    Kind("mail-without-workbook", "Thư không kèm sổ tính", "error",
+         "Thư «{name}» không kèm sổ tính Excel nào ({detail}); không có gì để tổng hợp từ thư "
+         "này. Hãy đề nghị đơn vị gửi lại thư kèm tệp .xlsx."),
     Kind("adopted-by-label", "Tệp tự lập, nhận theo nhãn", "warning",
          "Tệp tự lập không có khóa unionxl: đã nhận {detail} dòng theo nhãn chỉ tiêu. Lần sau "
          "hãy nhập vào biểu mẫu unionxl (unionxl adopt chuyển tệp này sang biểu mẫu)."),
@@ -110,6 +142,13 @@ _KINDS = [
          "Tệp không có mã đơn vị dùng được; đã nhận là {detail} theo tên đơn vị."),
     Kind("duplicate-submission", "Nộp trùng", "warning",
          "Đơn vị đã nộp nhiều tệp; {detail}"),
+    Kind("future-date", "Ngày ở tương lai", "warning",
+         "{detail} ở tương lai nên không được dùng để chọn bản mới nhất. Hãy kiểm tra ngày giờ "
+         "trên máy tính của đơn vị."),
+    Kind("copies-undecided", "Nhiều bản, chưa rõ bản nào mới nhất", "error",
+         "Đơn vị gửi {detail}; không xác định được bản nào mới hơn nên chưa bản nào được tổng "
+         "hợp. Hãy giữ lại đúng một bản (xóa hoặc chuyển các bản kia ra khỏi thư mục) rồi tổng "
+         "hợp lại."),
     # -- rules ------------------------------------------------------------------------------
     Kind("rule-violation", "Vi phạm quy tắc kiểm tra", "error",
          "{rule_text} ({check}; năm {period}: {left} {op} {right} không đúng)."),
@@ -127,6 +166,7 @@ class Issue:
     indicator: str = ""
     period: str = ""
     rule: str = ""
+    detail: str = ""  # what a library said (technical, English): the JSON only, never shown
 
     def to_dict(self) -> dict[str, str]:
         return asdict(self)
@@ -137,12 +177,31 @@ class Issue:
 
 
 def make(code: str, *, severity: str | None = None, sheet: str = "", cell: str = "",
-         indicator: str = "", period: str = "", rule: str = "", **fields: Any) -> Issue:
+         indicator: str = "", period: str = "", rule: str = "", technical: str = "",
+         **fields: Any) -> Issue:
     kind = CATALOGUE[code]
     fields.setdefault("indicator", indicator)
     fields.setdefault("period", period)
     return Issue(code, severity or kind.severity, kind.message(**fields), sheet, cell,
-                 indicator, period, rule)
+                 indicator, period, rule, technical)
+
+
+def from_error(exc: WorkbookError, **where: str) -> Issue:
+    """The issue of a file that cannot be used, built around the error's short reason."""
+    where.setdefault("sheet", exc.sheet or "")
+    return make(exc.code, detail=exc.reason, technical=exc.detail, **where)
+
+
+def unique(issues: list[Issue]) -> list[Issue]:
+    """Issues in order, each said once (two checks may find the same thing)."""
+    seen: set[tuple[str, str, str, str]] = set()
+    out = []
+    for i in issues:
+        key = (i.code, i.sheet, i.cell, i.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(i)
+    return out
 
 
 def errors_markdown() -> str:

@@ -21,7 +21,8 @@ from ..workbook.layout import duplicated_keys
 from ..workbook.numbers import format_vn
 from ..workbook.package import Package
 from ..workbook.reader import Book, read_book
-from .issues import Issue, make
+from .filechecks import check_file, far_cells, file_warnings
+from .issues import Issue, from_error, make, unique
 from .report import FileReport, Report
 
 # Year-on-year jump (warning): the larger of two consecutive non-zero years is at least
@@ -39,7 +40,7 @@ def validate_file(path: str | Path, form: Form | None = None) -> FileReport:
         pkg = Package.read(path)
     except WorkbookError as exc:
         rep = FileReport(str(path), "", status="unreadable")
-        rep.issues.append(make(exc.code, detail=exc.problem))
+        rep.issues.append(from_error(exc))
         return rep
     return validate_package(pkg, form)
 
@@ -49,12 +50,24 @@ def validate(paths: list[str | Path], form: Form | None = None) -> Report:
 
 
 def validate_package(pkg: Package, form: Form | None = None) -> FileReport:
+    """Every check of one file; whatever the file holds, a report (never an exception)."""
+    try:
+        rep = _validate(pkg, form)
+    except Exception as exc:  # one file never stops the others: caught, coded, reported
+        rep = FileReport(str(pkg.path), pkg.sha256, status="unreadable")
+        rep.issues.append(make("unexpected-error", technical=f"{type(exc).__name__}: {exc}"))
+    rep.issues = unique(rep.issues)
+    return rep
+
+
+def _validate(pkg: Package, form: Form | None) -> FileReport:
     rep = FileReport(str(pkg.path), pkg.sha256)
     try:
+        check_file(pkg)
         book = read_book(pkg)
     except WorkbookError as exc:
         rep.status = "unreadable"
-        rep.issues.append(make(exc.code, sheet=exc.sheet or "", detail=exc.problem))
+        rep.issues.append(from_error(exc))
         return rep
     if form is not None and (book.form.id != form.id or book.form.version != form.version
                              or book.form.term != form.term):
@@ -65,6 +78,7 @@ def validate_package(pkg: Package, form: Form | None = None) -> FileReport:
         return rep
     declared = book.identity.get("form_version", "")
     rep.unit_code, rep.unit_name = book.unit_code, book.identity.get("unit_name", "")
+    rep.issues = file_warnings(pkg) + far_cells(book.far)
     if declared and declared != str(book.form.version):
         rep.status = "invalid"
         rep.form_id, rep.form_version, rep.term = book.form.id, declared, book.form.term
@@ -73,7 +87,8 @@ def validate_package(pkg: Package, form: Form | None = None) -> FileReport:
         return rep
     rep.form_id, rep.form_version, rep.sheet = book.form.id, str(book.form.version), book.sheet
     rep.term, rep.form = book.form.term, book.form
-    rep.issues, rep.values = check_book(book)
+    issues, rep.values = check_book(book)
+    rep.issues += issues
     rep.status = "invalid" if rep.errors else "valid"
     return rep
 

@@ -1,9 +1,9 @@
 """Reading a unionxl workbook: identity, the data sheet and its keys, the input cells.
 
 Values are read with python-calamine (fast, read-only) from the file's bytes, read once
-(``Package``). Cells are located through the keys (``layout.scan``), so inserted rows and
-columns, a moved table or a renamed sheet do not matter; what a cell holds is decided by
-``cells.classify``.
+(``Package``), inside a window (``bounds``): cells typed far away are named, never read.
+Cells are located through the keys (``layout.scan``), so inserted rows and columns, a moved
+table or a renamed sheet do not matter; what a cell holds is decided by ``cells.classify``.
 """
 
 from __future__ import annotations
@@ -13,14 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import python_calamine
 from xlsxwriter.utility import xl_cell_to_rowcol
 
 from ..errors import UnionxlError, WorkbookError
 from ..form import Form, Indicator, load_form
 from .cells import Cell, classify
 from .layout import META_SHEET, SheetMap, scan
-from .package import Package
+from .package import Grid, Package
 from .tidy import Row
 
 NOT_A_FORM = "not-unionxl-workbook"
@@ -38,6 +37,8 @@ class Book:
     # (row, col), 0-based, of the cells holding a formula; None: not known (legacy .xls)
     formula_cells: set[tuple[int, int]] | None = None
     package: Package | None = field(default=None, repr=False)
+    # the sheets read (data, identity) with valued cells beyond the reading window
+    far: list[Grid] = field(default_factory=list, repr=False)
 
     @property
     def unit_code(self) -> str:
@@ -103,26 +104,29 @@ class Book:
         return rows, skipped
 
 
-def read_identity(pkg: Package, wb: python_calamine.CalamineWorkbook) -> dict[str, str]:
+def read_identity(pkg: Package) -> tuple[dict[str, str], Grid | None]:
+    """The identity a workbook declares (meta sheet, else custom properties), and the meta
+    sheet as read."""
     ident: dict[str, str] = {}
-    if META_SHEET in wb.sheet_names:
-        for row in wb.get_sheet_by_name(META_SHEET).to_python():
-            if len(row) >= 2 and isinstance(row[0], str):
+    meta = None
+    if META_SHEET in pkg.sheet_names:
+        meta = pkg.grid(META_SHEET)
+        for row in meta.rows:
+            if len(row) >= 2 and isinstance(row[0], str) and row[0]:
                 ident[row[0]] = str(row[1]).strip() if row[1] not in (None, "") else ""
     if not ident.get("form_id"):
         ident.update({k: v for k, v in pkg.custom_properties().items() if v != "-"})
-    return ident
+    return ident, meta
 
 
-def find_data_sheet(wb: python_calamine.CalamineWorkbook, preferred: str
-                    ) -> tuple[str, SheetMap, list[list[Any]]] | None:
-    names = [n for n in wb.sheet_names if n != META_SHEET]
+def find_data_sheet(pkg: Package, preferred: str) -> tuple[SheetMap, Grid] | None:
+    names = [n for n in pkg.sheet_names if n != META_SHEET]
     names.sort(key=lambda n: n != preferred)
     for name in names:
-        grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        m = scan(name, grid)
+        grid = pkg.grid(name)
+        m = scan(name, grid.rows)
         if m is not None:
-            return name, m, grid
+            return m, grid
     return None
 
 
@@ -132,33 +136,34 @@ def form_of(path: str, ident: dict[str, str]) -> Form:
     if not form_id:
         raise WorkbookError(path, "không phải biểu mẫu unionxl (không có thông tin biểu mẫu). "
                             "Hãy tạo biểu mẫu bằng «unionxl template» và chép số liệu sang.",
-                            code=NOT_A_FORM)
+                            code=NOT_A_FORM, reason="không có thông tin biểu mẫu")
     try:
         return load_form(form_id, ident.get("term") or None)
     except UnionxlError as exc:
         raise WorkbookError(path, f"biểu mẫu ghi trong tệp không dùng được: {exc}",
-                            code=NOT_A_FORM) from exc
+                            code=NOT_A_FORM, reason=f"biểu mẫu «{form_id}» ghi trong tệp không "
+                            "có hoặc không dùng được") from exc
 
 
 def read_book(source: str | Path | Package, form: Form | None = None) -> Book:
     pkg = source if isinstance(source, Package) else Package.read(source)
     path = str(pkg.path)
-    wb = pkg.calamine()
-    ident = read_identity(pkg, wb)
+    ident, meta = read_identity(pkg)
     form = form or form_of(path, ident)
-    found = find_data_sheet(wb, form.sheet)
+    found = find_data_sheet(pkg, form.sheet)
     if found is None:
         raise WorkbookError(path, "không tìm thấy bảng số liệu có khóa unionxl (cột và dòng "
                             "khóa ẩn đã bị xóa?). Hãy chép số liệu sang biểu mẫu mới.",
-                            code=NOT_A_FORM)
-    sheet, m, grid = found
+                            code=NOT_A_FORM, reason="không tìm thấy bảng có cột và dòng khóa")
+    m, grid = found
     _, missing_keys = m.missing(form)
     if missing_keys:
         raise WorkbookError(path, "thiếu cột khóa " + ", ".join(missing_keys) +
-                            " (cột đã bị xóa?). Hãy chép số liệu sang biểu mẫu mới.", sheet,
-                            code=NOT_A_FORM)
-    return Book(pkg.path, ident, form, sheet, m, grid, list(wb.sheet_names),
-                _positions(pkg.formula_cells(sheet)), pkg)
+                            " (cột đã bị xóa?). Hãy chép số liệu sang biểu mẫu mới.", m.sheet,
+                            code=NOT_A_FORM, reason="thiếu cột khóa " + ", ".join(missing_keys))
+    far = [g for g in (meta, grid) if g is not None and g.far_count]
+    return Book(pkg.path, ident, form, m.sheet, m, grid.rows, list(pkg.sheet_names),
+                _positions(pkg.formula_cells(m.sheet)), pkg, far)
 
 
 def _positions(addresses: set[str] | None) -> set[tuple[int, int]] | None:
