@@ -16,7 +16,6 @@ import datetime as dt
 import io
 import random
 import stat
-import subprocess
 import sys
 import zipfile
 from collections.abc import Callable
@@ -134,13 +133,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def soffice_convert(src: Path, fmt: str, out: Path) -> Path:
-    from tests.support.libreoffice import soffice
+    from tests.support.libreoffice import convert  # LibreOffice: only these cases need it
 
-    exe = soffice()
-    assert exe is not None, "LibreOffice is needed to make this case"
-    subprocess.run([exe, "--headless", "--convert-to", fmt, "--outdir", str(out), str(src)],
-                   check=True, capture_output=True, timeout=300)
-    return out / f"{src.stem}.{fmt}"
+    return convert([src], fmt, out)[0]
 
 
 # -- the cases ------------------------------------------------------------------------------

@@ -104,3 +104,58 @@ def test_case_beside_two_valid_units(case, bases, tmp_path, capfd, request):
         assert set(case.validate_codes) <= {i["code"] for i in issues}, issues
         for i in issues:
             assert not ENGLISH.search(i["message"]), i["message"]
+
+
+# Twenty hostile files (by case) for a consolidation of 200: two far-away cells (read, with
+# a warning), the rest refused or ignored; none may cost another file.
+HOSTILE = ["khong-phai-bieu-mau-o-xa", "phan-qua-lon", "xml-cat-giua-bang", "xml-hong-sau-bang",
+           "chi-so-chuoi-ngoai-bang", "doctype-trang-so-lieu", "doctype-custom-xml",
+           "xxe-shared-strings", "entity-styles", "thieu-content-types", "thieu-workbook-xml",
+           "zip-hong", "byte-ngau-nhien", "mat-khau", "bom-zip", "zip-long-nhau",
+           "thu-chi-co-pdf", "msg-cat-do"]
+
+
+def _recode(data: bytes, old: str, new: str) -> bytes:
+    """The same workbook for another unit: its code rewritten where the identity is kept."""
+    return corpus.edit(data, {part: (lambda b: b.replace(old.encode(), new.encode()))
+                              for part in ("xl/sharedStrings.xml", "docProps/custom.xml")})
+
+
+def test_200_files_of_which_20_hostile(bases, tmp_path, capfd):
+    box = tmp_path / "hop-thu"
+    box.mkdir()
+    units, rows = {}, []
+    sources = list(corpus.UNITS)
+    for i in range(180):
+        code, base = f"U{i:03d}", sources[i % len(sources)]
+        (box / f"{code}.xlsx").write_bytes(_recode(bases.books[base], base, code))
+        units[code] = f"Đơn vị {code}"
+        rows += [corpus.Row(code, r.indicator, r.period, r.value) for r in bases.rows[base]]
+    for i, cell in enumerate([("XFD", 1048576), ("AAA", 900000)]):
+        code = f"X{i}"
+        far = corpus.with_cells(bases.books["BG05"], corpus.FORM.sheet, [(*cell, "9")])
+        (box / f"{code}.xlsx").write_bytes(_recode(far, "BG05", code))
+        units[code] = f"Đơn vị {code}"
+        rows += [corpus.Row(code, r.indicator, r.period, r.value) for r in bases.rows["BG05"]]
+    cases = {c.name: c for c in corpus.CASES}
+    for name in HOSTILE:
+        sub = box / name
+        sub.mkdir()
+        cases[name].build(sub, bases)
+    assert sum(1 for p in box.rglob("*") if p.is_file()) == 200
+    (tmp_path / "units.csv").write_text("code,name\n" + "".join(
+        f"{c},{n}\n" for c, n in units.items()), encoding="utf-8")
+    before = _fingerprint(box)
+    js = tmp_path / "r.json"
+    code = main(["consolidate", str(box), "-o", str(tmp_path / "o.xlsx"), "--units",
+                 str(tmp_path / "units.csv"), "--json", str(js)])
+    said = capfd.readouterr()
+    assert code == 1 and "Traceback" not in said.out + said.err
+    report = json.loads(js.read_text(encoding="utf-8"))
+    status = {r["unit_code"]: r["status"] for r in report["ledger"] if r["unit_code"]}
+    assert sum(s == "accepted" for s in status.values()) == 180
+    assert status["X0"] == status["X1"] == "accepted_with_warnings"
+    others = [r for r in report["ledger"] if not r["unit_code"]]
+    assert len(others) == len(HOSTILE) and all(r["code"] for r in others)
+    assert_same(report["consolidated"], expected_sums(rows, set(units)))
+    assert _fingerprint(box) == before

@@ -31,6 +31,13 @@ def soffice() -> str | None:
 
 def recalculate(paths: list[Path], outdir: Path) -> list[Path]:
     """Open each workbook in LibreOffice, recalculate everything, save as .xlsx in outdir."""
+    return convert(paths, "xlsx:Calc MS Excel 2007 XML", outdir)
+
+
+def convert(paths: list[Path], target: str, outdir: Path) -> list[Path]:
+    """Each file opened in LibreOffice (recalculated) and saved as ``target`` ("xls",
+    "ods", "xlsx:…") in outdir, in one call, with a private profile (another soffice running
+    under the same profile would take the job and never answer)."""
     exe = soffice()
     if exe is None:
         raise RuntimeError("LibreOffice (soffice) is not installed")
@@ -40,11 +47,11 @@ def recalculate(paths: list[Path], outdir: Path) -> list[Path]:
         user.mkdir()
         (user / "registrymodifications.xcu").write_text(XCU, encoding="utf-8")
         cmd = [exe, f"-env:UserInstallation=file://{prof}", "--headless", "--norestore",
-               "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(outdir),
-               *map(str, paths)]
+               "--convert-to", target, "--outdir", str(outdir), *map(str, paths)]
         env = {**os.environ, "HOME": prof}
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env)
-    outs = [outdir / (Path(p).stem + ".xlsx") for p in paths]
+    ext = target.split(":")[0]
+    outs = [outdir / f"{Path(p).stem}.{ext}" for p in paths]
     missing = [o for o in outs if not o.exists()]
     if proc.returncode != 0 or missing:
         raise RuntimeError(f"LibreOffice failed ({proc.returncode}): {proc.stdout}\n{proc.stderr}")

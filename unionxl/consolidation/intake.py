@@ -57,13 +57,13 @@ class Gathered:
 def safe_name(name: str) -> str:
     """A name any file system takes: no folders, no odd characters, at most MAX_NAME_BYTES
     bytes (Vietnamese letters take 2–3 bytes each), the extension kept."""
-    base = Path(name.replace("\\", "/")).name or "tep"
-    base = re.sub(r"[^\w.\- ]+", "_", unicodedata.normalize("NFC", base)).strip(". ") or "tep"
+    base = re.sub(r"[^\w.\- ]+", "_", unicodedata.normalize(
+        "NFC", Path(name.replace("\\", "/")).name))
     stem, dot, ext = base.rpartition(".")
-    if not dot or len(ext.encode()) > 10:
+    if not dot or not re.fullmatch(r"\w{1,10}", ext):
         stem, ext = base, ""
     room = MAX_NAME_BYTES - len(ext.encode()) - 1
-    stem = stem.encode()[:room].decode("utf-8", "ignore") or "tep"
+    stem = stem.strip(". ").encode()[:room].decode("utf-8", "ignore").strip(". ") or "tep"
     return f"{stem}.{ext}" if ext else stem
 
 

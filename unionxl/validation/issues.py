@@ -166,7 +166,7 @@ class Issue:
     indicator: str = ""
     period: str = ""
     rule: str = ""
-    detail: str = ""  # what a library said (technical, English): the JSON only, never shown
+    technical: str = ""  # what a library said (English): in the JSON only, never shown
 
     def to_dict(self) -> dict[str, str]:
         return asdict(self)

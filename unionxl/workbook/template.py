@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +106,9 @@ def write_template(
                                             "strings_to_formulas": False})
         ident = Identity(form.id, form.version, form.term, unit_code, unit_name,
                          (province or form.province))
-        _properties(wb, form, ident, created or datetime.now())
+        # XlsxWriter labels the time UTC ("Z"): give it UTC, not the local clock
+        _properties(wb, form, ident,
+                    created or datetime.now(timezone.utc).replace(tzinfo=None))
         _data_sheet(wb, form, m, ident, data)
         write_checks_sheet(wb, form, m, data)
         if extra is not None:

@@ -2,6 +2,14 @@
 
 Numbers are written in machine form ("1234", "1.5"): integers without a decimal part, others
 in the shortest form that reads back to the same float, so a round trip is exact.
+
+Text a workbook brought in (a unit code such as ``=cmd|' /C calc'!A0``) must not become a
+formula when the CSV is opened in Excel (OWASP "CSV injection"): a text cell starting with
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return is written with a leading apostrophe
+(``'=cmd…``), which spreadsheets show as text. A text cell that itself starts with an
+apostrophe gets one more, so ``read_tidy`` removes exactly one leading apostrophe before any of
+these characters (or before another apostrophe) and the round trip gives back the text as it
+was. The value column is always a machine number and is never changed.
 """
 
 from __future__ import annotations
@@ -17,6 +25,17 @@ from ..errors import DataFileError
 from ..form import Form, nfc
 
 COLUMNS = ("unit_code", "indicator", "period", "value")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutral(text: str) -> str:
+    """Text as a CSV cell that no spreadsheet takes for a formula (see the module's note)."""
+    return "'" + text if text.startswith((*_FORMULA_START, "'")) else text
+
+
+def unneutral(text: str) -> str:
+    """The text ``neutral`` was given back (one protecting apostrophe removed)."""
+    return text[1:] if text[:1] == "'" and text[1:2] in (*_FORMULA_START, "'") else text
 
 
 @dataclass(frozen=True)
@@ -40,7 +59,8 @@ def write_tidy(rows: Iterable[Row], path: str | Path) -> int:
             w = csv.writer(fh)
             w.writerow(COLUMNS)
             for row in rows:
-                w.writerow([row.unit_code, row.indicator, row.period, format_number(row.value)])
+                w.writerow([neutral(row.unit_code), neutral(row.indicator), neutral(row.period),
+                            format_number(row.value)])
                 n += 1
     return n
 
@@ -85,8 +105,9 @@ def _parse(path: Path, reader: Iterator[list[str]]) -> Iterator[Row]:
                                     "nghìn), ví dụ 1234 hoặc 1.5") from None
             if not math.isfinite(value):
                 raise DataFileError(str(path), line, f"giá trị «{text}» không hữu hạn")
-            yield Row(nfc(rec[idx["unit_code"]].strip()), rec[idx["indicator"]].strip(),
-                      rec[idx["period"]].strip(), value)
+            yield Row(nfc(unneutral(rec[idx["unit_code"]].strip())),
+                      unneutral(rec[idx["indicator"]].strip()),
+                      unneutral(rec[idx["period"]].strip()), value)
     except UnicodeDecodeError as exc:
         raise DataFileError(str(path), line + 1, "tệp không phải UTF-8; hãy lưu lại với mã "
                             "UTF-8") from exc
