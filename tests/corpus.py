@@ -438,7 +438,11 @@ CASES = [
          "accepted_with_warnings", libreoffice=True, workbooks=("BG03.xls",),
          validate_codes=("legacy-format",)),
     Case("xls-o-xa", "bounds", _converted("xls", far=True), ("file-too-large",), (),
-         "rejected", libreoffice=True),
+         "rejected", libreoffice=True, workbooks=("BG03.xls",),
+         validate_codes=("file-too-large",)),
+    Case("ods-o-xa", "bounds", _converted("ods", far=True), ("file-too-large",), (),
+         "rejected", libreoffice=True, workbooks=("BG03.ods",),
+         validate_codes=("file-too-large",)),
     # -- content ---------------------------------------------------------------------------
     Case("ma-don-vi-la-cong-thuc", "content", _write("BG03.xlsx", _formula_code),
          ("unit-matched-by-name",), ("BG03",), "accepted_with_warnings"),

@@ -6,6 +6,7 @@ formula."""
 from __future__ import annotations
 
 import csv
+import faulthandler
 import os
 import signal
 import subprocess
@@ -32,6 +33,7 @@ from unionxl.workbook.tidy import Row, read_tidy, write_tidy
 def misbehaving_assess(source):
     """``assess``, except for files named to crash the worker or to hang it."""
     if "CRASH" in source.name:
+        faulthandler.disable()  # pytest's would print the worker's stack: expected, not news
         os.abort()  # what a native library does when an allocation fails
     if "HANG" in source.name:
         time.sleep(120)
@@ -222,3 +224,51 @@ def test_a_spreadsheet_opens_the_neutralised_csv_as_text(tmp_path, libreoffice):
            for p in recalculate([raw, tmp_path / "safe.csv"], tmp_path / "out")}
     assert got["raw"] == 2  # the check can fail: an unprotected cell is computed
     assert got["safe"] == "'=1+1"
+
+
+def _record(kind: int, body: bytes) -> bytes:
+    """A BIFF12 record: type and size as 7-bit varints (MS-XLSB 2.1.4)."""
+    def varint(n: int) -> bytes:
+        out = bytearray()
+        while True:
+            out.append((n & 0x7F) | (0x80 if n > 0x7F else 0))
+            n >>= 7
+            if not n:
+                return bytes(out)
+    return varint(kind) + varint(len(body)) + body
+
+
+def test_xlsb_cells_far_away_are_found_from_the_records():
+    import struct
+
+    from unionxl.workbook.foreign import xlsb_extent, xlsb_sheets
+
+    sheet = (_record(0x0181, b"")  # BrtBeginSheet: a two-byte record type
+             + _record(0, struct.pack("<I", 4) + bytes(20))  # BrtRowHdr, row 5
+             + _record(5, struct.pack("<II", 2, 0) + struct.pack("<d", 7.0))  # BrtCellReal C5
+             + _record(1, struct.pack("<II", 9000, 0))  # BrtCellBlank: no value, no extent
+             + _record(0, struct.pack("<I", 1048575) + bytes(20))
+             + _record(7, struct.pack("<III", 16383, 0, 3)))  # BrtCellIsst at XFD1048576
+    extent = xlsb_extent(sheet)
+    assert (extent.rows, extent.cols, extent.far_cells()) == (5, 3, ["XFD1048576"])
+    name = "Phụ lục"
+    bundle = struct.pack("<II", 0, 1) + struct.pack("<I", 4) + "rId1".encode("utf-16-le") + \
+        struct.pack("<I", len(name)) + name.encode("utf-16-le")
+    assert xlsb_sheets(_record(0x0183, b"") + _record(0x009C, bundle)) == [(name, "rId1")]
+
+
+def test_the_demo_runs_twice_in_one_folder(tmp_path, monkeypatch):
+    """The lock file the demo plants on purpose must not block its own rewrite (workbooks are
+    stubbed: what matters is the atomic write beside the planted lock file)."""
+    from unionxl.atomic import atomic_output
+    from unionxl.cli import demo
+
+    def write(form, out, *args, **kwargs):
+        with atomic_output(out) as tmp:
+            tmp.write_bytes(b"PK stub")
+
+    monkeypatch.setattr(demo, "write_template", write)
+    monkeypatch.setattr(demo, "_set", lambda *args: None)
+    first = demo.build_submissions(tmp_path / "hop-thu")
+    assert (tmp_path / "hop-thu" / "~$BG01.xlsx").exists()  # the lock file it plants
+    assert demo.build_submissions(tmp_path / "hop-thu") == first

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -186,7 +187,8 @@ class Package:
         for name, rid in sheets:
             target = targets.get(rid)
             if target:
-                out[name] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+                out[name] = posixpath.normpath(target.lstrip("/") if target.startswith("/")
+                                               else "xl/" + target)
         return out
 
     @cached_property
@@ -239,8 +241,11 @@ class Package:
         """The values of ``sheet`` from A1, inside the window (never a dense grid of cells far
         away: a sheet reaching beyond the window is read from a copy without those cells)."""
         wb, far = self.workbook, bounds.Extent()
-        part = self.sheet_parts.get(sheet) if self.is_ooxml else None
-        if part is not None:
+        if self.is_ooxml:
+            part = self.sheet_parts.get(sheet)
+            if part is None or part not in self.names:  # calamine may find what we cannot
+                raise damaged(self.path, f"không tìm thấy dữ liệu của trang «{sheet}»",
+                              f"sheet part {part!r}")
             body = self.checked_part(part) or b""
             far = bounds.extent(body, window)
             if not far.bounded:
