@@ -159,3 +159,24 @@ def test_200_files_of_which_20_hostile(bases, tmp_path, capfd):
     assert len(others) == len(HOSTILE) and all(r["code"] for r in others)
     assert_same(report["consolidated"], expected_sums(rows, set(units)))
     assert _fingerprint(box) == before
+
+
+def test_nothing_usable_still_writes_the_ledger(bases, tmp_path, capfd):
+    box = tmp_path / "hop-thu"
+    box.mkdir()
+    cases = {c.name: c for c in corpus.CASES}
+    for name in ("zip-hong", "thu-chi-co-pdf", "doctype-trang-so-lieu"):
+        (box / name).mkdir()
+        cases[name].build(box / name, bases)
+    out, js = tmp_path / "o.xlsx", tmp_path / "o.json"
+    assert main(["consolidate", str(box), "-o", str(out), "--json", str(js)]) == 2
+    said = capfd.readouterr()
+    assert "Traceback" not in said.err and "không có gì để tổng hợp" in said.err
+    report = json.loads(js.read_text(encoding="utf-8"))
+    assert report["form"] is None and report["consolidated"] == {}
+    assert sorted(r["code"] for r in report["ledger"]) == [
+        "mail-without-workbook", "unreadable-file", "unsafe-content"]
+    from unionxl.consolidation import LEDGER_SHEET
+    from unionxl.workbook.package import Package
+
+    assert LEDGER_SHEET in Package.read(out).sheet_names

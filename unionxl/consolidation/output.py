@@ -7,8 +7,10 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
+from ..atomic import atomic_output
 from ..workbook.layout import SheetMap
 from ..workbook.live_checks import quote_sheet
 from ..workbook.styles import FONT, HEADER_FILL
@@ -27,7 +29,11 @@ _STREAMED: list = []  # constant-memory worksheets whose temp file must be close
 
 
 def write_consolidated(run: Consolidation, out: str | Path, unit_code: str = "TONG-HOP",
-                       unit_name: str = "", province: str | None = None) -> SheetMap:
+                       unit_name: str = "", province: str | None = None) -> SheetMap | None:
+    if run.form is None:
+        _ledger_only(run, out)
+        return None
+
     def extra(wb, m: SheetMap) -> None:
         fmt = _Formats(wb)
         _excluded_note(wb.get_worksheet_by_name(m.sheet), run, m, fmt)
@@ -44,6 +50,17 @@ def write_consolidated(run: Consolidation, out: str | Path, unit_code: str = "TO
     finally:
         while _STREAMED:  # XlsxWriter closes these only when the whole book is streamed
             _STREAMED.pop()._opt_close()
+
+
+def _ledger_only(run: Consolidation, out: str | Path) -> None:
+    """No file could be read as a form, so there is nothing to sum: the ledger and the issues
+    still say, file by file, why."""
+    with atomic_output(out) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp))
+        fmt = _Formats(wb)
+        _ledger_sheet(wb, run, fmt)
+        _issues_sheet(wb, run, fmt)
+        wb.close()
 
 
 class _Formats:
@@ -83,8 +100,9 @@ def _ledger_sheet(wb, run: Consolidation, f: _Formats) -> None:
     ws = wb.add_worksheet(LEDGER_SHEET)
     ws.write_string(0, 0, "TÌNH HÌNH NỘP BÁO CÁO", f.title)
     summary = ", ".join(f"{STATUS_VI[k].lower()}: {v}" for k, v in run.counts().items() if v)
-    ws.write_string(1, 0, f"Biểu mẫu {run.form.id} phiên bản {run.form.version}, nhiệm kỳ "
-                    f"{run.form.term}. {summary}.", f.note)
+    form = (f"Biểu mẫu {run.form.id} phiên bản {run.form.version}, nhiệm kỳ {run.form.term}"
+            if run.form is not None else "Không có tệp nào đọc được là biểu mẫu unionxl")
+    ws.write_string(1, 0, f"{form}. {summary}.", f.note)
     head = ["Mã đơn vị", "Tên đơn vị", "Tình trạng", "Tệp", "Lỗi", "Cảnh báo", "Ghi chú",
             "Phiên bản", "SHA-256"]
     widths = [11, 30, 20, 34, 6, 8, 60, 8, 20]

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from ..atomic import sweep_stale
-from ..errors import UnionxlError
 from ..form import Form, compute, load_form
 from ..text import name_key
 from ..validation import Issue, make
@@ -69,7 +68,7 @@ class LedgerRow:
 
 @dataclass
 class Consolidation:
-    form: Form
+    form: Form | None  # None: no file could be read as a form (the ledger still says why)
     submissions: list[Submission] = field(default_factory=list)
     skipped: list[Source] = field(default_factory=list)
     ledger: list[LedgerRow] = field(default_factory=list)
@@ -83,7 +82,7 @@ class Consolidation:
 
     @property
     def computed(self) -> dict[str, dict[str, float | None]]:
-        return compute(self.form, self.totals)
+        return compute(self.form, self.totals) if self.form is not None else {}
 
     def consolidated(self) -> dict[str, dict[str, float]]:
         out: dict[str, dict[str, float]] = {}
@@ -119,7 +118,8 @@ class Consolidation:
                           "ignored", "ledger_status": "ignored", "sha256": "",
                           "issues": [issue.to_dict()]})
         return {
-            "form": {"id": self.form.id, "version": self.form.version, "term": self.form.term},
+            "form": {"id": self.form.id, "version": self.form.version, "term": self.form.term}
+            if self.form is not None else None,
             "stats": self.counts(),
             "files": files,
             "ledger": [r.to_dict() for r in self.ledger],
@@ -195,11 +195,10 @@ def _lean(sub: Submission, store: ValueStore) -> Submission:
     return sub
 
 
-def _majority_form(subs: list[Submission]) -> Form:
+def _majority_form(subs: list[Submission]) -> Form | None:
     keys = Counter(s.form_key for s in subs if s.report.form_id)
     if not keys:
-        raise UnionxlError("Không có tệp nào là biểu mẫu unionxl đọc được; không có gì để "
-                           "tổng hợp. Xem danh sách lỗi từng tệp ở trên.")
+        return None
     (form_id, _version, term), _ = keys.most_common(1)[0]
     read = (s.form for s in subs if s.form is not None and (s.form.id, s.form.term) == (
         form_id, term))
@@ -207,6 +206,8 @@ def _majority_form(subs: list[Submission]) -> Form:
 
 
 def _check_form(run: Consolidation) -> None:
+    if run.form is None:
+        return
     want = (run.form.id, str(run.form.version), run.form.term)
     for s in run.submissions:
         if s.report.status != "unreadable" and s.form_key != want:
@@ -319,6 +320,8 @@ def _ledger(run: Consolidation) -> list[LedgerRow]:
 
 def _sum(run: Consolidation) -> dict[str, dict[str, float]]:
     totals: dict[str, dict[str, float]] = {}
+    if run.form is None:
+        return totals
     for s in run.used:
         for code, row in s.values().items():
             if not run.form.has(code) or run.form.indicator(code).across == "none":

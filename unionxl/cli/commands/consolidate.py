@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from ...atomic import atomic_output
 from ...consolidation import achievement, consolidate, load_units, write_consolidated
@@ -35,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     units = load_units(args.units) if args.units else None
     form = load_form(args.form, args.term) if args.form else None
     result = consolidate(args.inputs, units, form, args.workers, progress=progress_bar)
-    if args.targets:
+    if args.targets and result.form is not None:
         result.achievement = achievement(result, args.targets)
     write_consolidated(result, args.output, args.unit, args.unit_name, args.province)
     if args.json:
@@ -43,5 +44,8 @@ def run(args: argparse.Namespace) -> int:
             tmp.write_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=2),
                            encoding="utf-8")
     print_ledger(result)
+    if result.form is None:
+        print("Không có tệp nào là biểu mẫu unionxl đọc được; không có gì để tổng hợp. Lý do "
+              "từng tệp ghi ở trên và trong tệp kết quả.", file=sys.stderr)
     print(f"Kết quả: {args.output}" + (f"; báo cáo JSON: {args.json}" if args.json else ""))
     return result.exit_code
