@@ -117,6 +117,7 @@ def test_a_killed_run_leaves_no_worker_and_its_leftovers_are_swept(tmp_path, bas
               "run.assess = misbehaving_assess\n"
               f"run.consolidate([{str(box)!r}], workers=2)\n")
     proc = subprocess.Popen([sys.executable, "-c", script])
+    workers: list[int] = []
     try:
         deadline = time.monotonic() + 60
         while len(_children(proc.pid)) < 2 and time.monotonic() < deadline:
@@ -133,6 +134,9 @@ def test_a_killed_run_leaves_no_worker_and_its_leftovers_are_swept(tmp_path, bas
     finally:
         if proc.poll() is None:
             proc.kill()
+        for w in workers:  # when the check fails, do not leave them running
+            if not _gone(w):
+                os.kill(w, signal.SIGKILL)
     left = [p.name for p in scratch.iterdir()]
     assert any(n.startswith(f"unionxl-{proc.pid}-") for n in left), left  # kill: no clean-up
     monkeypatch.setattr("tempfile.tempdir", str(scratch))
