@@ -47,6 +47,7 @@ class Bases:
     rows: dict[str, list[Row]]
     folder: Path
     typed: dict[str, list[Row]] = field(default_factory=dict)  # what a case typed by hand
+    legacy: dict[tuple[str, str], bytes] = field(default_factory=dict)  # ``converted``
 
     def book(self, code: str, **kw: object) -> bytes:
         if not kw:
@@ -132,10 +133,31 @@ def eml(attachments: list[tuple[str, bytes, str]], sent: dt.datetime | None = No
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def soffice_convert(src: Path, fmt: str, out: Path) -> Path:
-    from tests.support.libreoffice import convert  # LibreOffice: only these cases need it
+# Workbooks LibreOffice saves in its formats for the cases that need them: (format, variant)
+# → the variant's workbook. Converted once, in one soffice call per format (``converted``).
+LEGACY = {("xls", "plain"), ("xls", "far"), ("xls", "old"), ("ods", "plain"), ("ods", "far")}
 
-    return convert([src], fmt, out)[0]
+
+def _variant(b: Bases, variant: str) -> bytes:
+    if variant == "far":  # the far cell inside the legacy format's limits (IV65536)
+        return _far(b, ("IV", 65536))
+    if variant == "old":
+        return b.book("BG03", seed=97, saved=dt.datetime(2026, 11, 2))
+    return b.book("BG03")
+
+
+def converted(b: Bases, fmt: str, variant: str) -> bytes:
+    if (fmt, variant) not in b.legacy:
+        from tests.support.libreoffice import convert  # LibreOffice: only these cases need it
+
+        folder = b.folder / f"lo-{fmt}"
+        folder.mkdir(exist_ok=True)
+        wanted = sorted(v for f, v in LEGACY if f == fmt)
+        for v in wanted:
+            (folder / f"{v}.xlsx").write_bytes(_variant(b, v))
+        outs = convert([folder / f"{v}.xlsx" for v in wanted], fmt, folder / "out")
+        b.legacy.update({(fmt, v): o.read_bytes() for v, o in zip(wanted, outs, strict=True)})
+    return b.legacy[(fmt, variant)]
 
 
 # -- the cases ------------------------------------------------------------------------------
@@ -303,11 +325,7 @@ def _copies_same_time(box: Path, b: Bases) -> None:
 
 
 def _old_xls_in_mail(box: Path, b: Bases) -> None:
-    src = box.parent / f"{box.name}-src"
-    src.mkdir(exist_ok=True)
-    (src / "BG03.xlsx").write_bytes(b.book("BG03", seed=97, saved=dt.datetime(2026, 11, 2)))
-    xls = soffice_convert(src / "BG03.xlsx", "xls", src)
-    mail = eml([("BG03 cu.xls", xls.read_bytes(), "application/vnd.ms-excel")],
+    mail = eml([("BG03 cu.xls", converted(b, "xls", "old"), "application/vnd.ms-excel")],
                dt.datetime(2026, 11, 3, 8, 0, tzinfo=UTC))
     (box / "thu cu BG03.eml").write_bytes(bytes(mail))
     (box / "BG03 moi.xlsx").write_bytes(b.book("BG03"))  # saved 2026-11-20: the newer one
@@ -315,12 +333,7 @@ def _old_xls_in_mail(box: Path, b: Bases) -> None:
 
 def _converted(fmt: str, far: bool = False) -> Callable[[Path, Bases], None]:
     def build(box: Path, b: Bases) -> None:
-        src = box.parent / f"{box.name}-src"
-        src.mkdir(exist_ok=True)
-        # the far cell inside the legacy format's limits (256 columns, 65536 rows)
-        (src / "BG03.xlsx").write_bytes(_far(b, ("IV", 65536)) if far else b.book("BG03"))
-        out = soffice_convert(src / "BG03.xlsx", fmt, src)
-        (box / out.name).write_bytes(out.read_bytes())
+        (box / f"BG03.{fmt}").write_bytes(converted(b, fmt, "far" if far else "plain"))
     return build
 
 
