@@ -79,3 +79,11 @@ def vba_errors(request):
     import json
 
     return json.loads(out.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def bases(tmp_path_factory):
+    """Valid unit workbooks of the hostile corpus (``tests/corpus.py``), made once."""
+    from tests import corpus
+
+    return corpus.make_bases(tmp_path_factory.mktemp("bases"))

@@ -82,10 +82,6 @@ def test_equal_or_missing_times_hold_every_copy():
 
 
 # -- end to end: files with planted times -------------------------------------------------
-@pytest.fixture(scope="module")
-def bases(tmp_path_factory):
-    return corpus.make_bases(tmp_path_factory.mktemp("bases"))
-
 
 def _no_save_time(data: bytes) -> bytes:
     return corpus.edit(data, {"docProps/core.xml": lambda x: None})

@@ -28,10 +28,6 @@ VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹ
                         re.I)
 
 
-@pytest.fixture(scope="module")
-def bases(tmp_path_factory):
-    return corpus.make_bases(tmp_path_factory.mktemp("bases"))
-
 
 def _params():
     for case in corpus.CASES:

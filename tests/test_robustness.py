@@ -40,10 +40,6 @@ def misbehaving_assess(source):
     return assess(source)
 
 
-@pytest.fixture(scope="module")
-def bases(tmp_path_factory):
-    return corpus.make_bases(tmp_path_factory.mktemp("bases"))
-
 
 def _inbox(tmp_path: Path, bases, extra: dict[str, bytes]) -> Path:
     box = tmp_path / "in"
