@@ -70,15 +70,30 @@ class Extent:
         return [xl_rowcol_to_cell(r, c) for r, c in self.far]
 
 
+def sheet_data(data: bytes) -> bytes:
+    """The span of a worksheet part that holds its cells (calamine reads cells only inside
+    ``sheetData``; formats, validations and conditional formats are most of the part)."""
+    start, end = data.find(b"sheetData"), data.rfind(b"sheetData")
+    return data[start:end] if start >= 0 else b""
+
+
 def extent(data: bytes, window: tuple[int, int] = (WINDOW_ROWS, WINDOW_COLS)) -> Extent:
     """The extent of the valued cells of a worksheet part."""
-    refs = _CELL.findall(data)
-    if len(refs) != len(_ANY_CELL.findall(data)):
+    cells = sheet_data(data)
+    refs = _CELL.findall(cells)
+    if len(refs) != len(_ANY_CELL.findall(cells)):
         return _Scan(window, keep=False).run(data).extent  # some cells without a reference
     out = Extent(window=window)
-    for col, row, empty in refs:
-        if not empty:
-            out.add(int(row) - 1, _column(col))
+    valued = [(col, row) for col, row, empty in refs if not empty]
+    if not valued:
+        return out
+    last_row = max(int(row) for _, row in valued)
+    last_col = max(_column(col) for col in {col for col, _ in valued})
+    if last_row <= window[0] and last_col < window[1]:  # the common case, in one step
+        out.rows, out.cols = last_row, last_col + 1
+        return out
+    for col, row in valued:
+        out.add(int(row) - 1, _column(col))
     return out
 
 

@@ -60,8 +60,9 @@ class Grid:
 class Package:
     def __init__(self, path: Path, data: bytes, mtime: float | None = None) -> None:
         self.path, self.data, self.mtime = path, data, mtime
-        self._checked: set[str] = set()
+        self._checked: dict[str, bytes] = {}  # parts read and found sound
         self._images: dict[str, python_calamine.CalamineWorkbook] = {}
+        self._structure_checked = False
 
     @classmethod
     def read(cls, path: str | Path) -> Package:
@@ -120,6 +121,8 @@ class Package:
 
     def checked_part(self, name: str) -> bytes | None:
         """A part that must be sound: too large, unreadable, unsafe or damaged raises."""
+        if name in self._checked:
+            return self._checked[name]
         if self.zip is None or name not in self.names:
             return None
         size = self.zip.getinfo(name).file_size
@@ -130,12 +133,12 @@ class Package:
         except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError) as exc:
             raise damaged(self.path, f"{self._describe(name)} không giải nén được",
                           f"{name}: {type(exc).__name__}: {exc}") from exc
-        if name not in self._checked and name.endswith((".xml", ".rels")):
+        if name.endswith((".xml", ".rels")):
             try:
                 xmlsafe.check(data)
             except xmlsafe.XmlRefused as exc:
                 raise refused(self.path, self._describe(name), exc) from exc
-            self._checked.add(name)
+        self._checked[name] = data
         return data
 
     def _describe(self, part: str) -> str:
@@ -148,7 +151,7 @@ class Package:
     def check_structure(self) -> None:
         """Raise ``WorkbookError`` unless a zip package (.xlsx, .xlsb, .ods) has its parts,
         sound and bounded."""
-        if self.zip is None:
+        if self.zip is None or self._structure_checked:
             return
         total = sum(i.file_size for i in self.zip.infolist())
         if total > MAX_PACKAGE_BYTES:
@@ -165,6 +168,7 @@ class Package:
                 raise damaged(self.path, f"thiếu phần bắt buộc «{name}»", name)
         for name in read:
             self.checked_part(name)
+        self._structure_checked = True
 
     @cached_property
     def sheet_parts(self) -> dict[str, str]:
@@ -324,7 +328,8 @@ class Package:
         part = self.sheet_parts.get(sheet)
         if part is None:
             return set()
-        return {m.decode() for m in _FORMULA_CELL.findall(self.checked_part(part) or b"")}
+        cells = bounds.sheet_data(self.checked_part(part) or b"")
+        return {m.decode() for m in _FORMULA_CELL.findall(cells)}
 
 
 def parse_time(text: str) -> dt.datetime | None:
