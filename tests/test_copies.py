@@ -126,7 +126,7 @@ def test_e_mail_dates_decide_when_the_workbooks_carry_no_save_time(tmp_path, bas
     assert got == {"thu 2.eml › BG03.xlsx": "accepted", "thu 1.eml › BG03.xlsx": "superseded"}
     kept = next(s for s in run.submissions if s.status == "accepted" and s.unit_code == "BG03")
     assert kept.sent == dt.datetime(2026, 11, 21, 3, 0, tzinfo=UTC) and kept.saved is None
-    assert "Dùng bản gửi sau cùng" in kept.note and "10:00 (giờ Việt Nam)" in kept.note
+    assert "Dùng bản gửi sau cùng" in kept.note and "21/11/2026 10:00 giờ Việt Nam" in kept.note
     _, rows = corpus.make_book(tmp_path, "BG03", seed=77)
     assert_same(run.consolidated(), expected_sums(bases.rows["BG01"] + rows, {"BG01", "BG03"}))
 

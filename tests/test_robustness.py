@@ -272,3 +272,26 @@ def test_the_demo_runs_twice_in_one_folder(tmp_path, monkeypatch):
     first = demo.build_submissions(tmp_path / "hop-thu")
     assert (tmp_path / "hop-thu" / "~$BG01.xlsx").exists()  # the lock file it plants
     assert demo.build_submissions(tmp_path / "hop-thu") == first
+
+
+def test_ods_repeats_count_as_what_they_stand_for():
+    from unionxl.workbook.foreign import ods_extents
+
+    t = 'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+    o = 'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+    value = '<table:table-cell office:value-type="float" office:value="1"/>'
+    content = (f'<office:document-content {t} {o}><office:body><office:spreadsheet>'
+               '<table:table table:name="Phụ lục">'
+               f'<table:table-row><table:table-cell/>{value}</table:table-row>'
+               '<table:table-row table:number-rows-repeated="3"><table:table-cell '
+               f'table:number-columns-repeated="2"/>{value}</table:table-row>'
+               # what LibreOffice writes after the last row: empty, repeated to the end
+               '<table:table-row table:number-rows-repeated="1048570"><table:table-cell '
+               'table:number-columns-repeated="1024"/></table:table-row></table:table>'
+               f'<table:table table:name="Khác"><table:table-row table:number-rows-repeated='
+               f'"6000"><table:table-cell/></table:table-row><table:table-row>{value}'
+               '</table:table-row></table:table></office:spreadsheet></office:body>'
+               '</office:document-content>')
+    got = ods_extents(content.encode())
+    assert (got["Phụ lục"].rows, got["Phụ lục"].cols, got["Phụ lục"].far_count) == (4, 3, 0)
+    assert got["Khác"].far_cells() == ["A6001"]

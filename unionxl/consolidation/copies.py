@@ -25,7 +25,7 @@ def shown(when: dt.datetime | None) -> str:
     """A time as an officer reads it: Vietnam's clock, labelled."""
     if when is None:
         return "không rõ"
-    return when.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M") + " (giờ Việt Nam)"
+    return when.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M") + " giờ Việt Nam"
 
 
 def distrust_future(subs: Iterable[Submission], now: dt.datetime) -> None:

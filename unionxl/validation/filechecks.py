@@ -13,6 +13,7 @@ import olefile
 
 from ..errors import WorkbookError
 from ..workbook.bounds import WINDOW_COLS, WINDOW_ROWS
+from ..workbook.numbers import format_vn
 from ..workbook.package import Grid, Package
 from .issues import Issue, make
 
@@ -59,7 +60,7 @@ def far_cells(grids: list[Grid]) -> list[Issue]:
     out = []
     for g in grids:
         listed = ", ".join(g.far) + (", …" if g.far_count > len(g.far) else "")
-        out.append(make("cell-outside-table", sheet=g.sheet, cell=g.far[0], count=g.far_count,
-                        rows=f"{WINDOW_ROWS:,}".replace(",", "."), cols=WINDOW_COLS,
-                        cells=listed))
+        out.append(make("cell-outside-table", sheet=g.sheet, cell=g.far[0],
+                        count=format_vn(g.far_count), rows=format_vn(WINDOW_ROWS),
+                        cols=WINDOW_COLS, cells=listed))
     return out

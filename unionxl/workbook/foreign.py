@@ -89,10 +89,12 @@ def ods_extents(content: bytes) -> dict[str, Extent]:
         elif name in ("table-cell", "covered-table-cell"):
             first = int(state["col"]) + 1
             state["col"] = first + _count(attrs.get(f"{_ODS_TABLE} number-columns-repeated")) - 1
-            if f"{_ODS_OFFICE} value-type" in attrs:
+            if f"{_ODS_OFFICE} value-type" in attrs:  # a value: its first and last copy
                 extent = out[str(state["sheet"])]
-                extent.add(int(state["row"]), first)
-                extent.add(int(state["row"]) + int(state["rows"]) - 1, int(state["col"]))
+                corners = {(int(state["row"]), first),
+                           (int(state["row"]) + int(state["rows"]) - 1, int(state["col"]))}
+                for r, c in sorted(corners):
+                    extent.add(r, c)
 
     def refuse(*_args: object) -> None:
         raise XmlRefused(UNSAFE, "DOCTYPE/ENTITY declaration")
