@@ -80,7 +80,7 @@ def ods_extents(content: bytes) -> dict[str, Extent]:
         if ns != _ODS_TABLE:
             return
         if name == "table":
-            state["sheet"], state["row"] = attrs.get(f"{_ODS_TABLE} name", ""), -1
+            state.update(sheet=attrs.get(f"{_ODS_TABLE} name", ""), row=-1, rows=1)
             out.setdefault(str(state["sheet"]), Extent())
         elif name == "table-row":
             state["row"] = int(state["row"]) + int(state["rows"])
