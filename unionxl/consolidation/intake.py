@@ -118,7 +118,9 @@ class _Gatherer:
 
     def add_file(self, path: Path, origin: str, name: str) -> None:
         ext = path.suffix.lower()
-        if path.name.startswith("~$"):
+        if not path.is_file():  # a device or a pipe: reading it might never end
+            self.skip(name, origin, "not-a-workbook", "không phải tệp thông thường")
+        elif path.name.startswith("~$"):
             self.skip(name, origin, "lock-file")
         elif ext in WORKBOOK_EXT:
             self.out.sources.append(Source(name, origin, path))

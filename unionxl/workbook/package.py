@@ -71,6 +71,9 @@ class Package:
             raise WorkbookError(str(path), "không tìm thấy tệp. Kiểm tra lại đường dẫn.")
         if path.is_dir():
             raise WorkbookError(str(path), "đây là thư mục, không phải tệp Excel.")
+        if not path.is_file():  # a device or a pipe: reading it might never end
+            raise WorkbookError(str(path), "đây không phải tệp thông thường (thiết bị, đường "
+                                "ống…), không phải tệp Excel.")
         try:
             size = path.stat().st_size
             if size > MAX_FILE_BYTES:
