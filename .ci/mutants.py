@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Fast tests only (LibreOffice tests are not needed to see these faults).
 TESTS = ["tests/test_rules.py", "tests/test_cells.py", "tests/test_validate.py",
          "tests/test_consolidate.py", "tests/test_quarters.py", "tests/test_achievement.py",
-         "tests/test_form.py",
+         "tests/test_form.py", "tests/test_registry.py", "tests/test_history.py",
+         "tests/test_profile.py",
          "-m", "not libreoffice"]
 
 # (name, file, text, replacement): the text must occur exactly once in the file.
@@ -67,6 +68,33 @@ MUTANTS = [
     ("every submission's values read from the first block", "unionxl/consolidation/assess.py",
      "        packed = self.store.read(self.offset, len(keys))",
      "        packed = self.store.read(0, len(keys))"),
+    # -- the registry over time, carried history and targets, the province profile ----------
+    ("a split's shares need not add up to 100%", "unionxl/consolidation/registry_check.py",
+     "    if abs(total - 1) > 0.005:", "    if False:"),
+    ("a parent cycle let through", "unionxl/consolidation/registry_check.py",
+     'raise table.fail(up[code].row, f"vòng lặp cấp trên ngày {fmt(on)}: {loop}")', "break"),
+    ("a split ignores its declared shares", "unionxl/consolidation/registry.py",
+     "        return NOT_COMPARABLE if self.share is None else self.share",
+     "        return 1.0"),
+    ("history does not follow a merge", "unionxl/consolidation/registry.py",
+     "                        moved[ev.target] = moved.get(ev.target, 0.0) + w * ev.weight",
+     "                        pass"),
+    ("a partial sum of predecessors passed off as history", "unionxl/consolidation/history.py",
+     "        if absent:\n", "        if False:\n"),
+    ("a merged unit's file not counted for its successor",
+     "unionxl/consolidation/attribution.py",
+     "    if heir is not None and heir.code in expected:", "    if False:"),
+    ("targets of old units not carried onto the new", "unionxl/consolidation/achievement.py",
+     "                   else registry.flow(unit, allocated, end).weights)",
+     "                   else {unit: 1.0})"),
+    ("the profile's guidance line not printed", "unionxl/workbook/template.py",
+     "    if guidance:\n", "    if False:\n"),
+    ("another province keeps the profile's body", "unionxl/form/profile.py",
+     "            p = Profile(province=nfc(province.strip()), superior=self.superior)",
+     "            p = dataclasses.replace(self, province=nfc(province.strip()))"),
+    ("annual forms ignore the calendar", "unionxl/form/calendar.py",
+     "    if form.single_year:\n        return str(year)",
+     "    if form.single_year:\n        return form.term"),
 ]
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from tests.test_form import seed_rows
 from unionxl.cli import main
-from unionxl.consolidation import SAMPLE_UNITS, consolidate, load_units
+from unionxl.consolidation import consolidate, sample_registry
 from unionxl.consolidation.adopt import adopt, targets
 from unionxl.form import load_form
 from unionxl.workbook import read_book
@@ -135,7 +135,7 @@ def test_consolidate_accepts_hand_made_with_a_warning(tmp_path):
 
     data = generate(FORM, random.Random(6), targets=False)  # numbers that keep every rule
     expected = hand_made(inbox / "yen-dung.xlsx", random.Random(6), data)
-    run = consolidate([inbox], load_units(SAMPLE_UNITS))
+    run = consolidate([inbox], sample_registry(), root="LDLD-BG")  # 2018-2023: Bắc Giang
     (sub,) = run.submissions
     codes = [i.code for i in sub.report.issues]
     assert sub.unit_code == "BG02" and sub.match == "name"

@@ -23,9 +23,11 @@ from unionxl.cli import main
 from unionxl.consolidation import (
     CONSOLIDATED_SHEET,
     DETAIL_SHEET,
+    SAMPLE_CHANGES,
     SAMPLE_UNITS,
     consolidate,
-    load_units,
+    load_registry,
+    sample_registry,
 )
 from unionxl.form import load_form
 from unionxl.form.sample import generate
@@ -34,10 +36,13 @@ from unionxl.workbook.layout import META_SHEET, scan, template_map
 from unionxl.workbook.template import write_template
 from unionxl.workbook.tidy import Row, read_tidy, write_tidy
 
-FORM = load_form("phu-luc-nhiem-ky")
+FORM = load_form("phu-luc-nhiem-ky")  # 2018-2023: the registry as it stood on 31/12/2022
 MAP = template_map(FORM)
-UNITS = load_units(SAMPLE_UNITS)
+REGISTRY = sample_registry()
+ROOT = "LDLD-BG"  # the sample registry holds two provinces before 2025: name the one
+UNITS = REGISTRY.expected(ROOT, FORM.periods[-1].end)
 NAMES = {u.code: u.name for u in UNITS}
+REGISTRY_ARGS = ["--units", str(SAMPLE_UNITS), "--changes", str(SAMPLE_CHANGES)]
 
 
 def tidy_for(units: list[str], seed: int = 1) -> list[Row]:
@@ -51,7 +56,8 @@ def tidy_for(units: list[str], seed: int = 1) -> list[Row]:
 
 def book_from_tidy(tmp: Path, csv: Path, code: str, out: Path, name: str | None = None,
                    unit_code: str | None = None) -> Path:
-    args = ["template", "phu-luc-nhiem-ky", "-o", str(out), "--unit", code, "--data", str(csv)]
+    args = ["template", "phu-luc-nhiem-ky", "-o", str(out), "--unit", code, "--data", str(csv),
+            "--term", FORM.term]
     assert main(args) == 0
     if unit_code is not None or name is not None:  # rewrite the identity as the unit did
         wb = openpyxl.load_workbook(out)
@@ -170,8 +176,8 @@ def result(inbox, tmp_path_factory):
     box, rows, plan = inbox
     out_dir = tmp_path_factory.mktemp("out")
     before = {p: sha256(p) for p in box.rglob("*") if p.is_file()}
-    code = main(["consolidate", str(box), "-o", str(out_dir / "tong-hop.xlsx"), "--units",
-                 str(SAMPLE_UNITS), "--json", str(out_dir / "r.json"), "--unit", "LDLD-BG"])
+    code = main(["consolidate", str(box), "-o", str(out_dir / "tong-hop.xlsx"), *REGISTRY_ARGS,
+                 "--json", str(out_dir / "r.json"), "--unit", ROOT])
     after = {p: sha256(p) for p in box.rglob("*") if p.is_file()}
     report = json.loads((out_dir / "r.json").read_text(encoding="utf-8"))
     return code, report, out_dir / "tong-hop.xlsx", before, after
@@ -273,8 +279,8 @@ def test_multi_level_equals_all_at_once(tmp_path):
                  str(units_a), "--unit", "D1", "--unit-name", "Khối huyện"]) == 0
     assert main(["consolidate", str(b), "-o", str(tmp_path / "d2.xlsx"), "--units",
                  str(units_b), "--unit", "D2", "--unit-name", "Khối ngành"]) == 0
-    top = consolidate([tmp_path / "d1.xlsx", tmp_path / "d2.xlsx"], load_units(units_ab))
-    flat = consolidate([a, b], load_units(SAMPLE_UNITS))
+    top = consolidate([tmp_path / "d1.xlsx", tmp_path / "d2.xlsx"], load_registry(units_ab))
+    flat = consolidate([a, b], REGISTRY, root=ROOT)
     assert [r.status for r in top.ledger] == ["accepted", "accepted"]
     got, want = top.consolidated(), flat.consolidated()
     assert got.keys() == want.keys()
@@ -330,7 +336,7 @@ def test_hostile_and_broken_inputs(tmp_path, monkeypatch):
         zf.writestr("BG17.xlsx", b"\x00" * (8 * 1024 * 1024))
     (box / "bomb.zip").write_bytes(bomb.getvalue())
     before = {p: sha256(p) for p in box.iterdir()}
-    run = consolidate([box, good], load_units(SAMPLE_UNITS))
+    run = consolidate([box, good], REGISTRY, root=ROOT)
     assert {p: sha256(p) for p in box.iterdir()} == before
     files = {s.source.name: s for s in run.submissions}
     codes = {name: [i.code for i in s.report.issues] for name, s in files.items()}
@@ -367,7 +373,7 @@ def test_legacy_xls_is_read_and_flagged(tmp_path, libreoffice):
     subprocess.run([soffice(), "--headless", "--convert-to", "xls", "--outdir",
                     str(tmp_path / "x"), str(src)], check=True, capture_output=True,
                    timeout=300)
-    run = consolidate([tmp_path / "x" / "BG01.xls"], load_units(SAMPLE_UNITS))
+    run = consolidate([tmp_path / "x" / "BG01.xls"], REGISTRY, root=ROOT)
     sub = run.submissions[0]
     assert "legacy-format" in [i.code for i in sub.report.issues]
     assert sub.status == "accepted_with_warnings"

@@ -12,7 +12,7 @@ import pytest
 from tests import corpus
 from tests.test_consolidate import assert_same, expected_sums
 from unionxl.cli import main
-from unionxl.consolidation import consolidate, load_units
+from unionxl.consolidation import consolidate, load_registry
 from unionxl.consolidation.assess import Submission
 from unionxl.consolidation.copies import choose, distrust_future, newer
 from unionxl.consolidation.intake import Source
@@ -93,7 +93,7 @@ def _run(tmp_path, bases, files: dict[str, bytes]):
     for name, data in files.items():
         (box / name).write_bytes(data)
     (box / "BG01.xlsx").write_bytes(bases.books["BG01"])
-    units = load_units(corpus.units_csv(tmp_path / "u.csv"))
+    units = load_registry(corpus.units_csv(tmp_path / "u.csv"))
     return consolidate([box], units, now=NOW)
 
 

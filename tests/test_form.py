@@ -114,7 +114,6 @@ def test_next_term(capsys):
     assert data["title"].endswith("2023 - 2028")
     form = load_form("phu-luc-nhiem-ky", "2023-2028")
     assert form.period_line() == "(Số liệu lấy từ ngày 01/01/2023 đến hết ngày 31/12/2027)"
-    assert form.guidance_line() == ""  # the 2022 guidance belongs to the old term
 
 
 def test_unknown_form_and_bad_term():

@@ -22,7 +22,7 @@ from tests.support.libreoffice import recalculate, values
 from tests.test_consolidate import assert_same, expected_sums
 from unionxl.atomic import atomic_output
 from unionxl.cli import main
-from unionxl.consolidation import consolidate, load_units
+from unionxl.consolidation import consolidate, load_registry
 from unionxl.consolidation.assess import assess
 from unionxl.consolidation.intake import MAX_NAME_BYTES, safe_name
 from unionxl.workbook import bounds
@@ -54,7 +54,7 @@ def _inbox(tmp_path: Path, bases, extra: dict[str, bytes]) -> Path:
 def test_a_dying_worker_costs_one_file(tmp_path, bases, monkeypatch):
     monkeypatch.setattr("unionxl.consolidation.run.assess", misbehaving_assess)
     box = _inbox(tmp_path, bases, {"BG03 CRASH.xlsx": bases.books["BG03"]})
-    run = consolidate([box], load_units(corpus.units_csv(tmp_path / "u.csv")), workers=2)
+    run = consolidate([box], load_registry(corpus.units_csv(tmp_path / "u.csv")), workers=2)
     lost = next(s for s in run.submissions if "CRASH" in s.source.name)
     assert [i.code for i in lost.report.issues] == ["worker-crashed"]
     assert lost.status == "rejected" and lost.unit_code == "BG03"  # by its file name
@@ -69,7 +69,7 @@ def test_a_hanging_file_is_given_up_after_its_budget(tmp_path, bases, monkeypatc
     monkeypatch.setattr("unionxl.consolidation.run.assess", misbehaving_assess)
     box = _inbox(tmp_path, bases, {"BG03 HANG.xlsx": bases.books["BG03"]})
     start = time.monotonic()
-    run = consolidate([box], load_units(corpus.units_csv(tmp_path / "u.csv")), workers=2,
+    run = consolidate([box], load_registry(corpus.units_csv(tmp_path / "u.csv")), workers=2,
                       budget=3)
     assert time.monotonic() - start < 60
     slow = next(s for s in run.submissions if "HANG" in s.source.name)
@@ -269,9 +269,10 @@ def test_the_demo_runs_twice_in_one_folder(tmp_path, monkeypatch):
 
     monkeypatch.setattr(demo, "write_template", write)
     monkeypatch.setattr(demo, "_set", lambda *args: None)
-    first = demo.build_submissions(tmp_path / "hop-thu")
-    assert (tmp_path / "hop-thu" / "~$BG01.xlsx").exists()  # the lock file it plants
-    assert demo.build_submissions(tmp_path / "hop-thu") == first
+    profile, reg = demo.setup(tmp_path)
+    first = demo.annual_inbox(tmp_path / "hop-thu", reg, profile)
+    assert (tmp_path / "hop-thu" / "~$P-BACGIANG.xlsx").exists()  # the lock file it plants
+    assert demo.annual_inbox(tmp_path / "hop-thu", reg, profile) == first
 
 
 def test_ods_repeats_count_as_what_they_stand_for():

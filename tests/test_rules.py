@@ -50,8 +50,9 @@ PHU_LUC = {
         ({"35.1": 31, "35": 40, "33": 60, "33.1": 30, "33.2": 10, "33.3": 10, "33.4": 10},
          FAIL),
     ],
-    "gioi-thieu-dang-le-doan-vien": [({"37": 100, "32": 100}, PASS),
-                                     ({"37": 101, "32": 100}, FAIL)],
+    # nominations equal to all members also break the 10 % plausibility rule below
+    "gioi-thieu-dang-le-doan-vien": [({"37": 100, "32": 100}, PASS, {"gioi-thieu-dang-ty-le"}),
+                                     ({"37": 101, "32": 100}, FAIL, {"gioi-thieu-dang-ty-le"})],
     # the whole (4) cannot fail unless one of its parts (4.1, 4.2) does: both are expected
     "tnld-nguoi-ge-vu": [({"4a": 3, "4.1a": 3, "4b": 3, "4.1b": 3}, PASS),
                          ({"4a": 3, "4.1a": 3, "4b": 2, "4.1b": 2}, FAIL,
@@ -64,19 +65,58 @@ PHU_LUC = {
     "tnld-chet-nguoi-ge-vu": [({"4.3a": 2, "4.4a": 2, "4.3b": 2, "4.4b": 2}, PASS),
                               ({"4.3a": 2, "4.4a": 2, "4.3b": 1, "4.4b": 1}, FAIL)],
     "atvsv-ge-dn": [({"6": 10, "6.1": 10}, PASS), ({"6": 10, "6.1": 9}, FAIL)],
+    # -- plausibility (issue 12) -------------------------------------------------------------
+    "tnld-nguoi-co-vu": [({"4b": 1, "4.1b": 1, "4a": 1, "4.1a": 1}, PASS),
+                         ({"4b": 0, "4.1b": 0, "4a": 0, "4.1a": 0}, PASS),
+                         ({"4b": 3, "4.1b": 3, "4a": 0, "4.1a": 0}, FAIL)],
+    # the issue's "0 fatal accidents, 331 deaths"
+    "tnld-chet-co-vu": [({"4.3b": 2, "4.4b": 2, "4.3a": 1, "4.4a": 1}, PASS),
+                        ({"4.3b": 0, "4.4b": 0, "4.3a": 0, "4.4a": 0}, PASS),
+                        ({"4.3b": 331, "4.4b": 331, "4.3a": 0, "4.4a": 0}, FAIL)],
+    "tnld-nguoi-moi-vu": [({"4a": 2, "4.1a": 2, "4b": 20, "4.1b": 20}, PASS),
+                          ({"4a": 0, "4.1a": 0, "4b": 0, "4.1b": 0}, PASS),
+                          ({"4a": 2, "4.1a": 2, "4b": 21, "4.1b": 21}, FAIL)],
+    # the issue's "6.474 deaths in 25 fatal accidents"
+    "tnld-chet-moi-vu": [({"4.3a": 25, "4.4a": 25, "4.3b": 250, "4.4b": 250}, PASS),
+                         ({"4.3a": 25, "4.4a": 25, "4.3b": 6474, "4.4b": 6474}, FAIL)],
+    # the issue's "BG15: 536 members, 578 CĐCS"
+    "doan-vien-moi-cdcs-toi-thieu": [({"32": 500, "33": 100, "33.1": 100}, PASS),
+                                     ({"32": 499, "33": 100, "33.1": 100}, FAIL),
+                                     ({"32": 536, "33": 578, "33.1": 578}, FAIL)],
+    "doan-vien-moi-cdcs-toi-da": [({"32": 300000, "33": 100, "33.1": 100}, PASS),
+                                  ({"32": 300001, "33": 100, "33.1": 100}, FAIL)],
+    "gioi-thieu-dang-ty-le": [({"37": 100, "32": 1000}, PASS), ({"37": 101, "32": 1000}, FAIL),
+                              ({"37": 980, "32": 1000}, FAIL), ({"37": 980}, PASS)],
+    "chien-si-thi-dua-le-doan-vien": [({"21": 100, "32": 100}, PASS),
+                                      ({"21": 101, "32": 100}, FAIL)],
+    "gioi-viec-nuoc-le-doan-vien": [({"29": 100, "29.1": 100, "32": 100}, PASS),
+                                    ({"29": 101, "29.1": 101, "32": 100}, FAIL)],
+    "tien-moi-luot-15-toi-da": [({"15": 10, "15.1": 200}, PASS), ({"15": 10, "15.1": 201}, FAIL)],
+    "tien-moi-luot-15-toi-thieu": [({"15": 100, "15.1": 5}, PASS),
+                                   ({"15": 100, "15.1": 4.99}, FAIL),
+                                   ({"15": 100, "15.1": 0}, PASS, {"nguoi-khong-tien-15"})],
+    "phuc-loi-moi-nguoi-toi-da": [({"15.2": 10, "15.3": 200}, PASS),
+                                  ({"15.2": 10, "15.3": 201}, FAIL)],
+    "tien-moi-nha-toi-da": [({"16.2": 2, "16.3": 600}, PASS), ({"16.2": 2, "16.3": 601}, FAIL)],
+    "tien-moi-nha-toi-thieu": [({"16.2": 2, "16.3": 20}, PASS), ({"16.2": 2, "16.3": 19}, FAIL)],
+    "von-moi-nguoi-17": [({"17.2": 5, "17.1": 1000}, PASS), ({"17.2": 5, "17.1": 1001}, FAIL)],
+    # seed 002: the national job fund lent 379 triệu to 19 households
+    "von-moi-nguoi-18": [({"18.2": 19, "18.1": 379}, PASS), ({"18.2": 1, "18.1": 379}, FAIL)],
 }
-# "A > 0 when B > 0": money without people and people without money (warnings).
+# "A > 0 when B > 0": money without people and people without money (warnings); the values
+# where both are there are plausible amounts (a house costs 40–80 triệu đồng).
 PAIRED = {"tien-khong-nguoi-15": ("15", "15.1"), "nguoi-khong-tien-15": ("15.1", "15"),
           "tien-khong-nguoi-15.2": ("15.2", "15.3"), "nguoi-khong-tien-15.2": ("15.3", "15.2"),
-          "tien-khong-nha-16": ("16.2", "16.3"), "nha-khong-tien-16": ("16.3", "16.2"),
+          "tien-khong-nha-16": ("16.2", "16.3", 3, 150), "nha-khong-tien-16": ("16.3", "16.2",
+                                                                                150, 3),
           "von-khong-nguoi-17": ("17.2", "17.1"), "nguoi-khong-von-17": ("17.1", "17.2"),
           "von-khong-nguoi-18": ("18.2", "18.1"), "nguoi-khong-von-18": ("18.1", "18.2")}
 
 
-def paired(check: str, when: str) -> list:
-    return [({check: 3, when: 5}, PASS),  # both there
+def paired(check: str, when: str, both: float = 3, cond: float = 5) -> list:
+    return [({check: both, when: cond}, PASS),  # both there
             ({check: 0, when: 0}, PASS),  # the condition does not hold: not judged
-            ({check: 0, when: 5}, FAIL)]  # the condition holds, the check does not
+            ({check: 0, when: cond}, FAIL)]  # the condition holds, the check does not
 
 
 PHU_LUC.update({rule: paired(*codes) for rule, codes in PAIRED.items()})
@@ -86,7 +126,15 @@ ANNUAL = {
     "ket-nap-le-doan-vien": [({"1": 100, "3": 100}, PASS), ({"1": 101, "3": 100}, FAIL)],
     "thanh-lap-le-cdcs": [({"2": 4, "4": 4}, PASS), ({"2": 5, "4": 4}, FAIL)],
     "tien-khong-nguoi-12": paired("12", "12.1"),
-    "tien-khong-nha-13": paired("13", "13.1"),
+    "tien-khong-nha-13": paired("13", "13.1", 3, 150),
+    "doan-vien-moi-cdcs-toi-thieu": [({"3": 500, "4": 100}, PASS), ({"3": 536, "4": 578}, FAIL)],
+    "doan-vien-moi-cdcs-toi-da": [({"3": 300000, "4": 100}, PASS),
+                                  ({"3": 300001, "4": 100}, FAIL)],
+    "tien-moi-luot-12-toi-da": [({"12": 10, "12.1": 200}, PASS), ({"12": 10, "12.1": 201}, FAIL)],
+    "tien-moi-luot-12-toi-thieu": [({"12": 100, "12.1": 5}, PASS),
+                                   ({"12": 100, "12.1": 4.99}, FAIL)],
+    "tien-moi-nha-toi-da": [({"13": 2, "13.1": 600}, PASS), ({"13": 2, "13.1": 601}, FAIL)],
+    "tien-moi-nha-toi-thieu": [({"13": 2, "13.1": 20}, PASS), ({"13": 2, "13.1": 19}, FAIL)],
 }
 CASES = {"phu-luc-nhiem-ky": PHU_LUC, "bao-cao-quy": ANNUAL, "bao-cao-nam": ANNUAL}
 

@@ -155,7 +155,7 @@ def test_round_trip_template_data_export(tmp_path, form, rng, capsys):
     write_tidy(rows, src)
     book = tmp_path / "BG05.xlsx"
     assert main(["template", "phu-luc-nhiem-ky", "-o", str(book), "--unit", "BG05",
-                 "--data", str(src)]) == 0
+                 "--data", str(src), "--term", form.term]) == 0
     assert main(["data", "export", str(book), "-o", str(tmp_path / "out.csv")]) == 0
     back = read_tidy(tmp_path / "out.csv")
     want = [r if r.value != 0.1 + 0.2 else Row(r.unit_code, r.indicator, r.period, 0.3)

@@ -64,6 +64,15 @@ class DataFileError(UnionxlError):
         super().__init__(f"Lỗi dữ liệu ở {where}: {problem}")
 
 
+class ProfileError(UnionxlError):
+    """The province profile (a small YAML file the user edits) is wrong: names file and key."""
+
+    def __init__(self, path: str, entry: str, problem: str) -> None:
+        self.path, self.entry, self.problem = path, entry, problem
+        super().__init__(f"Hồ sơ tỉnh sai: tệp {path}, mục «{entry}»: {problem}. Hãy sửa tệp "
+                         "rồi chạy lại (xem mẫu: unionxl/data/ho-so-tinh.yaml).")
+
+
 class OutputBusyError(UnionxlError):
     def __init__(self, path: object) -> None:
         super().__init__(

@@ -10,6 +10,12 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def fold(text: str) -> str:
+    """Diacritics-, case- and punctuation-insensitive form of a header or keyword."""
+    text = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D")).lower()
+    return re.sub(r"[^a-z0-9]+", "", "".join(c for c in text if not unicodedata.combining(c)))
+
+
 _ABBREVIATIONS = [("lien doan lao dong", "ldld"), ("cong doan nganh", "cdn"),
                   ("cong doan co so", "cdcs"), ("cong doan", "cd"), ("thanh pho", "tp"),
                   ("khu cong nghiep", "kcn")]

@@ -16,6 +16,7 @@ from ..validation import FileReport, Issue, make, rule_issues, validate_package
 from ..validation.filechecks import far_cells, file_warnings
 from ..validation.issues import from_error, unique
 from ..validation.validator import bad_cells
+from ..workbook.layout import template_map
 from ..workbook.package import Package
 from .adopt import adopt
 from .intake import Source
@@ -32,6 +33,8 @@ class Submission:
     match: str = ""  # code | name | file-name | ""
     status: str = ""
     note: str = ""
+    attributed: str = ""  # the file is counted for the unit that took over the one it names
+    unknown: Issue | None = None  # why a unit of the registry is not counted here
     store: ValueStore | None = field(default=None, repr=False)
     offset: int = -1  # where this submission's values start in the store
 
@@ -103,6 +106,8 @@ def _assess(source: Source) -> Submission:
     rep = validate_package(pkg)
     if rep.status == "unreadable" and rep.issues[0].code == "not-unionxl-workbook":
         rep = _adopted(pkg, rep) or rep
+    if rep.form is not None and rep.map == template_map(rep.form):
+        rep.map = None  # the usual layout: nothing to keep per file (found again from the form)
     saved = pkg.saved_at() if rep.status != "unreadable" else None
     return Submission(source, rep, saved=saved, sent=source.sent)
 

@@ -11,11 +11,13 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from ..atomic import atomic_output
+from ..form import Profile
 from ..workbook.layout import SheetMap
 from ..workbook.live_checks import quote_sheet
 from ..workbook.styles import FONT, HEADER_FILL
 from ..workbook.template import write_template
 from .achievement import ACHIEVEMENT_VI
+from .history_sheet import history_sheet
 from .run import STATUS_VI, Consolidation
 from .store import value_block
 
@@ -29,7 +31,8 @@ _STREAMED: list = []  # constant-memory worksheets whose temp file must be close
 
 
 def write_consolidated(run: Consolidation, out: str | Path, unit_code: str = "TONG-HOP",
-                       unit_name: str = "", province: str | None = None) -> SheetMap | None:
+                       unit_name: str = "",
+                       profile: Profile | str | None = None) -> SheetMap | None:
     if run.form is None:
         _ledger_only(run, out)
         return None
@@ -38,6 +41,7 @@ def write_consolidated(run: Consolidation, out: str | Path, unit_code: str = "TO
         fmt = _Formats(wb)
         _excluded_note(wb.get_worksheet_by_name(m.sheet), run, m, fmt)
         _ledger_sheet(wb, run, fmt)
+        history_sheet(wb, run, fmt)
         _detail_sheet(wb, run, m, fmt)
         _issues_sheet(wb, run, fmt)
         _chart_sheet(wb, run, fmt)
@@ -46,7 +50,7 @@ def write_consolidated(run: Consolidation, out: str | Path, unit_code: str = "TO
 
     try:
         return write_template(run.form, out, unit_code, unit_name or "BẢNG TỔNG HỢP",
-                              province, run.totals, sheet=CONSOLIDATED_SHEET, extra=extra)
+                              profile, run.totals, sheet=CONSOLIDATED_SHEET, extra=extra)
     finally:
         while _STREAMED:  # XlsxWriter closes these only when the whole book is streamed
             _STREAMED.pop()._opt_close()
@@ -263,10 +267,11 @@ def _achievement_sheet(wb, run: Consolidation, f: _Formats) -> None:
     ws = wb.add_worksheet(ACHIEVEMENT_SHEET)
     ws.write_string(0, 0, "KẾT QUẢ THỰC HIỆN CHỈ TIÊU GIAO", f.title)
     ws.write_string(1, 0, "Tỷ lệ = thực hiện ÷ chỉ tiêu giao (công thức); để trống khi không "
-                    "giao chỉ tiêu. Dòng «Chưa đạt» tô đỏ.", f.note)
+                    "giao chỉ tiêu. Dòng «Chưa đạt» tô đỏ. Chỉ tiêu giao cho đơn vị cũ được "
+                    "chuyển sang đơn vị kế thừa theo biến động (cột cuối).", f.note)
     head = ["Mã đơn vị", "Đơn vị", "Năm", "Chỉ tiêu", "Giao", "Thực hiện", "Tỷ lệ đạt",
-            "Đánh giá"]
-    for c, (h, w) in enumerate(zip(head, [10, 30, 7, 9, 10, 10, 10, 20], strict=True)):
+            "Đánh giá", "Chỉ tiêu chuyển từ"]
+    for c, (h, w) in enumerate(zip(head, [10, 30, 7, 9, 10, 10, 10, 20, 50], strict=True)):
         ws.write_string(3, c, h, f.header)
         ws.set_column(c, c, w)
     pct = wb.add_format({"font_name": FONT, "border": 1, "num_format": "0.0%"})
@@ -284,10 +289,11 @@ def _achievement_sheet(wb, run: Consolidation, f: _Formats) -> None:
         ws.write_formula(r, 6, f'=IF(OR(N({e})=0,COUNT({fcell})=0),"",N({fcell})/N({e}))', pct,
                          "" if a.pct is None else a.pct)
         ws.write_string(r, 7, ACHIEVEMENT_VI[a.status], f.cell)
+        ws.write_string(r, 8, a.carried_from, f.cell)
     last = 3 + len(rows)
-    ws.conditional_format(4, 0, last, 7, {"type": "formula", "criteria": '=$H5="Chưa đạt"',
+    ws.conditional_format(4, 0, last, 8, {"type": "formula", "criteria": '=$H5="Chưa đạt"',
                                           "format": red})
-    ws.autofilter(3, 0, last, 7)
+    ws.autofilter(3, 0, last, 8)
     ws.freeze_panes(4, 2)
     # Chart: target vs actual of each unit, for the first measure and year listed.
     first = rows[0]
@@ -304,4 +310,4 @@ def _achievement_sheet(wb, run: Consolidation, f: _Formats) -> None:
             chart.set_title({"name": f"Chỉ tiêu {first.measure} năm {first.year}: giao và "
                                      "thực hiện"})
             chart.set_size({"width": 720, "height": 400})
-            ws.insert_chart("J4", chart)
+            ws.insert_chart("K4", chart)

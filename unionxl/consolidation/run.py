@@ -1,10 +1,13 @@
 """Consolidation: many emailed workbooks → one provincial workbook, with a ledger.
 
 Every input is gathered (workbooks, folders, .eml/.msg, .zip), assessed (validated, in
-worker processes where one file can cost only itself), matched to the units registry (by code,
-else by name, and the match is stated), de-duplicated (the newest copy is kept when its times
-tell, else the copies are held for the officer: ``copies``) and summed over units from its
-*input* cells only; every derived number is recomputed. Every file that came in has a ledger
+worker processes where one file can cost only itself), matched to the units registry as it
+stands on the report date (by code, else by name; a file of a unit that has since merged counts
+for its successor; every match is stated), checked against the earlier years carried onto
+today's units, de-duplicated (a unit's own report before a file of a unit it took over; then
+the newest copy is kept when its times tell, else the copies are held for the officer:
+``copies``) and summed over units from its *input* cells only; every derived number is
+recomputed. Every file that came in has a ledger
 row with a code. ``output`` writes the result: a data-entry workbook of the same form ("TỔNG
 HỢP", a valid submission to the level above) plus the ledger, a per-unit detail that traces
 every total, the issues and charts.
@@ -20,6 +23,7 @@ import weakref
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +31,14 @@ from ..atomic import sweep_stale
 from ..form import Form, compute, load_form
 from ..text import name_key
 from ..validation import Issue, make
+from ..workbook.tidy import Row
 from .assess import Submission, assess, failed
+from .attribution import prefer_own, settle
 from .copies import choose, distrust_future
+from .history import Carried, carry, history_checks
 from .intake import Source, gather
 from .pool import CRASHED, Lost, isolated
-from .registry import Unit
+from .registry import Registry, Unit
 from .store import ValueStore
 
 FILE_BUDGET = 120.0  # seconds one file may take in a worker before it is given up
@@ -73,8 +80,11 @@ class Consolidation:
     skipped: list[Source] = field(default_factory=list)
     ledger: list[LedgerRow] = field(default_factory=list)
     totals: dict[str, dict[str, float]] = field(default_factory=dict)
-    units: list[Unit] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)  # expected on the report date
     achievement: list[Any] = field(default_factory=list)
+    registry: Registry | None = None
+    on: date | None = None  # the report date: the last day of the form's last period
+    history: Carried | None = None
 
     @property
     def used(self) -> list[Submission]:
@@ -110,7 +120,7 @@ class Consolidation:
             d = s.report.to_dict()
             d.update(path=s.source.name, origin=s.source.origin, unit_code=s.unit_code or
                      s.report.unit_code, ledger_status=s.status, match=s.match,
-                     modified=_iso(s.saved), sent=_iso(s.sent))
+                     modified=_iso(s.saved), sent=_iso(s.sent), attributed=s.attributed)
             files.append(d)
         for s in self.skipped:
             issue = _skip_issue(s)
@@ -127,6 +137,8 @@ class Consolidation:
             "excluded": sorted({s.unit_code or s.report.unit_code for s in self.submissions
                                 if s.status == "rejected"} - {""}),
             "achievement": [a.to_dict() for a in self.achievement],
+            "as_of": self.on.isoformat() if self.on else None,
+            "history": self.history.to_dict() if self.history else None,
         }
 
 
@@ -138,11 +150,14 @@ def _iso(when: dt.datetime | None) -> str:
     return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if when else ""
 
 
-def consolidate(inputs: list[str | Path], units: list[Unit] | None = None,
+def consolidate(inputs: list[str | Path], units: Registry | list[Unit] | None = None,
                 form: Form | None = None, workers: int | None = None,
                 progress: Callable[[int, int, str], None] | None = None,
-                now: dt.datetime | None = None, budget: float = FILE_BUDGET) -> Consolidation:
-    """``now`` (UTC) judges future dates; ``budget`` bounds the seconds one file may take."""
+                now: dt.datetime | None = None, budget: float = FILE_BUDGET,
+                root: str | None = None, history: list[Row] | None = None) -> Consolidation:
+    """``units``: the registry (or a plain list); ``root``: the consolidating body's code;
+    ``history``: earlier years of the same form, unit by unit (tidy rows); ``now`` (UTC) judges
+    future dates; ``budget`` bounds the seconds one file may take."""
     store = ValueStore()
     scratch = Path(tempfile.gettempdir())
     sweep_stale(scratch, "unionxl-")  # what a killed run left behind
@@ -154,13 +169,19 @@ def consolidate(inputs: list[str | Path], units: list[Unit] | None = None,
     except BaseException:
         store.close()
         raise
+    registry = Registry(units) if isinstance(units, list) else units
+    on = chosen.periods[-1].end if chosen is not None else None
     run = Consolidation(chosen, subs, [s for s in gathered.sources if s.skipped],
-                        units=units or [])
+                        units=registry.expected(root, on) if registry and on else [],
+                        registry=registry, on=on)
     weakref.finalize(run, store.close)  # the values file lives as long as the result
     distrust_future(subs, now or dt.datetime.now(dt.timezone.utc))
     _check_form(run)
     _match_units(run)
     _deduplicate(run)
+    if history is not None and registry is not None and chosen is not None and on:
+        run.history = carry(registry, history, chosen, on)
+        history_checks(run.history, run.submissions)
     _statuses(run)
     run.ledger = _ledger(run)
     run.totals = _sum(run)
@@ -229,6 +250,9 @@ def _match_units(run: Consolidation) -> None:
         if code in by_code:
             s.unit_code, s.match = code, "code"
             continue
+        if run.registry is not None and run.on is not None and settle(
+                s, run.registry, run.on, run.units, by_code):
+            continue
         unit = by_name.get(name_key(s.report.unit_name)) if s.report.unit_name else None
         if unit is None and not code and s.report.status == "unreadable":
             # Nothing readable inside: the file name is the only clue to whose file broke.
@@ -260,6 +284,7 @@ def _deduplicate(run: Consolidation) -> None:
         if s.unit_code and s.report.status != "unreadable":
             groups.setdefault(s.unit_code, []).append(s)
     for subs in groups.values():
+        subs = prefer_own(subs)
         if len(subs) > 1:
             choose(subs)
 
@@ -277,8 +302,9 @@ def _statuses(run: Consolidation) -> None:
         elif run.units and s.unit_code not in known:
             s.status = "unknown_unit"
             detail = f"{s.report.unit_code or '(không mã)'} – {s.report.unit_name or '?'}"
-            s.report.issues.insert(0, make("unknown-unit", detail=detail))
-            s.note = "Không có trong danh sách đơn vị; không tổng hợp."
+            s.report.issues.insert(0, s.unknown or make("unknown-unit", detail=detail))
+            s.note = (s.unknown.message if s.unknown else
+                      "Không có trong danh sách đơn vị; không tổng hợp.")
         else:
             s.status = "accepted_with_warnings" if s.report.warnings else "accepted"
 
@@ -294,9 +320,10 @@ def _ledger(run: Consolidation) -> list[LedgerRow]:
         r = s.report
         first = next((i for i in r.issues if i.severity == "error"), None) or next(
             iter(r.issues), None)
+        note = " ".join(x for x in (s.attributed, s.note) if x)
         return LedgerRow(s.unit_code or r.unit_code, names.get(s.unit_code, r.unit_name),
                          s.status, s.source.name, r.sha256, r.form_version, r.errors,
-                         r.warnings, s.note, first.code if first else "")
+                         r.warnings, note, first.code if first else "")
 
     expected = [u.code for u in run.units] or sorted(c for c in by_unit if c)
     for code in expected:

@@ -20,9 +20,9 @@ from typing import Any
 
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
-from ..consolidation import LEDGER_SHEET, consolidate, write_consolidated
+from ..consolidation import LEDGER_SHEET, consolidate, registry_for, write_consolidated
 from ..errors import UnionxlError
-from ..form import load_form
+from ..form import default_term, find_profile, load_form
 from ..validation import check_book
 from ..validation.fixnumbers import plan
 from ..workbook.formulas import excel_formulas
@@ -207,10 +207,12 @@ def _folder(picked: str) -> Path:
 
 def consolidate_folder(app, xl_book, picked: str) -> str:
     folder = _folder(picked)
-    run = consolidate([folder])
+    profile = find_profile(None, folder)  # ho-so-tinh.yaml kept in the folder, if any
+    registry = registry_for(profile.registry or None, profile.changes or None)
+    run = consolidate([folder], registry, root=profile.body_code or None)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
     out = folder / f"tong-hop-{stamp}.xlsx"
-    write_consolidated(run, out)
+    write_consolidated(run, out, profile.body_code or "TONG-HOP", profile.body, profile)
     opened = app.books.open(str(out))
     opened.sheets[LEDGER_SHEET].activate()
     counts = run.counts()
@@ -241,9 +243,11 @@ def export_upward(app, xl_book, picked: str) -> str:
 
 def new_template(app, xl_book, picked: str) -> str:
     folder = _folder(picked)
-    form = load_form("phu-luc-nhiem-ky")
+    profile = find_profile(None, folder)
+    base = load_form("phu-luc-nhiem-ky")
+    form = load_form(base.id, default_term(base, profile=profile))  # the term of today
     out = folder / f"{form.id}_{form.term}.xlsx"
-    write_template(form, out)
+    write_template(form, out, profile=profile)
     app.books.open(str(out))
     return f"Đã tạo biểu mẫu {out.name}."
 

@@ -18,37 +18,23 @@ import yaml
 
 from ..errors import FormDefinitionError, UnknownFormError
 from ..text import nfc
-from . import expr
-from .model import (
-    ACROSS_AGGS,
-    EXCEL_SHEET_FORBIDDEN,
-    KINDS,
-    RELS,
-    TIME_AGGS,
-    VALUE_TYPES,
-    Form,
-    Headline,
-    Indicator,
-    Section,
-)
+from .model import ANCHOR, EXCEL_SHEET_FORBIDDEN, VALUE_TYPES, Form, Headline, Indicator
 from .rules import compile_rules
+from .sections import Entities, RowBuilder
 
 FORMS_DIR = Path(__file__).parent / "definitions"
 # The C loader when PyYAML was built with libyaml: the same result, several times faster.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _FORM_KEYS = {
-    "id", "version", "title", "heading", "sheet", "period_kind", "term", "issuer", "province",
-    "guidance", "target_note", "units", "sections", "rules", "years", "columns", "year",
-    "hidden", "period_line", "tracks", "sections_from", "annual", "headline",
+    "id", "version", "title", "heading", "sheet", "period_kind", "term", "target_note",
+    "units", "sections", "rules", "years", "columns", "year", "hidden", "period_line",
+    "tracks", "sections_from", "annual", "headline", "sample",
 }
+# Province text belongs to the province profile; a form only says where it goes.
+_PROFILE_KEYS = {"issuer", "province", "guidance"}
+_NOTE_FIELDS = {"congress"}  # placeholders of target_note: the profile's congress note
 COLUMN_LABELS = {"years", "total", "target", "pct", "note"}
-_SECTION_KEYS = {"number", "label", "rows", "fix"}
-_ROW_KEYS = {
-    "code", "label", "unit", "kind", "time", "across", "rel", "sum_of", "measures", "rows",
-    "note", "why", "target", "fix", "formula", "required", "entity",
-}
-_MEASURE_KEYS = {"suffix", "unit", "label"}
 _HEADLINE_KEYS = {"code", "label", "chart"}
 
 
@@ -56,28 +42,31 @@ def available_forms() -> list[str]:
     return sorted(p.stem for p in FORMS_DIR.glob("*.yaml"))
 
 
-def load_form(form_id: str, term: str | None = None) -> Form:
+def load_form(form_id: str, term: str | None = None, units: Entities | None = None) -> Form:
+    """A form for a term; ``units`` (code, name) give the rows of a per-unit form (the target
+    allocation has one row per unit of the registry)."""
     path = Path(form_id)
+    entities = tuple((str(c), nfc(str(n))) for c, n in units) if units else ()
     if path.suffix in (".yaml", ".yml") and path.exists():
-        return load_form_file(str(path)).for_term(term)
+        return load_form_file(str(path), entities).for_term(term)
     if form_id not in available_forms():
         raise UnknownFormError(form_id, available_forms())
-    return _builtin_for_term(form_id, term or None)
+    return _builtin_for_term(form_id, term or None, entities)
 
 
 @cache
-def _builtin_for_term(form_id: str, term: str | None) -> Form:
-    # One Form object per (form, term): rules and derived lists are cached on it.
-    form = _load_builtin(form_id)
+def _builtin_for_term(form_id: str, term: str | None, entities: Entities = ()) -> Form:
+    # One Form object per (form, term, units): rules and derived lists are cached on it.
+    form = _load_builtin(form_id, entities)
     return form if term is None or term == form.term else form.for_term(term)
 
 
 @cache
-def _load_builtin(form_id: str) -> Form:
-    return load_form_file(str(FORMS_DIR / f"{form_id}.yaml"))
+def _load_builtin(form_id: str, entities: Entities = ()) -> Form:
+    return load_form_file(str(FORMS_DIR / f"{form_id}.yaml"), entities)
 
 
-def load_form_file(path: str) -> Form:
+def load_form_file(path: str, entities: Entities = ()) -> Form:
     try:
         with open(path, encoding="utf-8") as fh:
             data = yaml.load(fh, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
@@ -88,12 +77,14 @@ def load_form_file(path: str) -> Form:
         where = f"dòng {mark.line + 1}, cột {mark.column + 1}" if mark else "(tệp)"
         raise FormDefinitionError(path, where, "YAML sai cú pháp (thường do thiếu dấu ngoặc "
                                   "kép quanh nhãn có dấu hai chấm)") from exc
-    return _Builder(path).build(data)
+    return _Builder(path, entities).build(data)
 
 
-class _Builder:
-    def __init__(self, path: str) -> None:
+class _Builder(RowBuilder):
+    def __init__(self, path: str, entities: Entities = ()) -> None:
         self.path = path
+        self.entities = entities
+        self.per_unit = False
         self.indicators: list[Indicator] = []
         self.units: dict[str, dict[str, str]] = {}
 
@@ -114,6 +105,10 @@ class _Builder:
     def build(self, data: Any) -> Form:
         if isinstance(data, dict) and data.get("sections_from"):
             data = self.borrow(data)
+        if isinstance(data, dict) and _PROFILE_KEYS & set(data):
+            key = sorted(_PROFILE_KEYS & set(data))[0]
+            raise self.fail(key, "tên tỉnh, cơ quan ban hành và dòng hướng dẫn ghi trong hồ sơ "
+                            "tỉnh (--profile), không ghi trong biểu mẫu")
         self.check_keys("(gốc)", data, _FORM_KEYS, ("id", "version", "title", "sheet", "term",
                                                    "sections", "units"))
         form_id = str(data["id"])
@@ -159,10 +154,7 @@ class _Builder:
             sheet=sheet,
             term_start=term["start"],
             term_end=term["end"],
-            issuer_template=nfc(str(data.get("issuer", "LIÊN ĐOÀN LAO ĐỘNG TỈNH {province}"))),
-            province=nfc(str(data.get("province", "……"))),
-            guidance={str(k): nfc(str(v)) for k, v in (data.get("guidance") or {}).items()},
-            target_note=nfc(str(data.get("target_note", "Chỉ tiêu nhiệm kỳ"))),
+            target_note=self.target_note(data.get("target_note", "{congress}")),
             units=self.units,
             sections=tuple(sections),
             indicators=tuple(self.indicators),
@@ -175,8 +167,50 @@ class _Builder:
             tracks=self.tracks(data.get("tracks") or {}),
             annual=str(data.get("annual") or ""),
             headline=headline,
+            entities=self.entities if self.per_unit else (),
+            per_unit=self.per_unit,
+            sample=self.sample(data.get("sample") or {}),
         )
         return dataclasses.replace(form, rules=compile_rules(form, rules), _by_code={})
+
+    def sample(self, spec: Any) -> dict[str, tuple[float, float, str]]:
+        """Typical magnitudes for generated sample data: code → (low, high, of-row); the
+        ``anchors`` entry gives a unit's default size, as (value, value, ANCHOR)."""
+        if not isinstance(spec, dict):
+            raise self.fail("sample", "phải là bảng mã dòng → [thấp, cao, dòng gốc]")
+        valued = {i.code for i in self.indicators if i.has_values}
+        out: dict[str, tuple[float, float, str]] = {}
+        anchors = spec.get("anchors") or {}
+        if not isinstance(anchors, dict):
+            raise self.fail("sample.anchors", "phải là bảng mã dòng → giá trị")
+        for code, value in anchors.items():
+            if str(code) not in valued or not isinstance(value, (int, float)):
+                raise self.fail(f"sample.anchors.{code}", "mã dòng không có hoặc giá trị "
+                                "không phải số")
+            out[str(code)] = (float(value), float(value), ANCHOR)
+        for code, item in spec.items():
+            if code == "anchors":
+                continue
+            entry = f"sample.{code}"
+            ok = (isinstance(item, list) and len(item) in (2, 3)
+                  and all(isinstance(x, (int, float)) for x in item[:2]) and item[0] <= item[1])
+            if str(code) not in valued or not ok:
+                raise self.fail(entry, "phải là [thấp, cao] hoặc [thấp, cao, mã dòng gốc] với "
+                                "thấp ≤ cao, cho một dòng có số liệu")
+            of = str(item[2]) if len(item) == 3 else ""
+            if of and of not in valued:
+                raise self.fail(entry, f"dòng gốc «{of}» không có trong biểu mẫu")
+            out[str(code)] = (float(item[0]), float(item[1]), of)
+        return out
+
+    def target_note(self, text: Any) -> str:
+        note = nfc(str(text or ""))
+        used = set(re.findall(r"\{([^{}]*)\}", note))
+        if used - _NOTE_FIELDS:
+            raise self.fail("target_note", f"chỉ dùng được {{congress}} (ghi chú chỉ tiêu Nghị "
+                            f"quyết Đại hội lấy từ hồ sơ tỉnh), không dùng "
+                            f"{{{sorted(used - _NOTE_FIELDS)[0]}}}")
+        return note
 
     def headline(self, items: Any) -> tuple[Headline, ...]:
         if not isinstance(items, list):
@@ -200,7 +234,7 @@ class _Builder:
         except OSError as exc:
             raise self.fail("sections_from", f"không đọc được biểu mẫu {source.name}") from exc
         merged = {k: v for k, v in data.items() if k != "sections_from"}
-        for key in ("sections", "units", "rules", "headline"):
+        for key in ("sections", "units", "rules", "headline", "sample"):
             if key in other and key not in merged:
                 merged[key] = other[key]
         return merged
@@ -230,159 +264,20 @@ class _Builder:
             self.units[nfc(str(name))] = {"type": spec["type"],
                                           "name": nfc(str(spec.get("name", name)))}
 
-    def load_sections(self, sections: Any) -> list[Section]:
-        if not isinstance(sections, list) or not sections:
-            raise self.fail("sections", "phải là danh sách các mục (I, II, …)")
-        out, expected_top = [], 1
-        for s_idx, sec in enumerate(sections):
-            entry = f"sections[{s_idx}]"
-            self.check_keys(entry, sec, _SECTION_KEYS, ("rows",))  # unnamed: no heading row
-            start = len(self.indicators)
-            for row in sec["rows"] or []:
-                code = str(row.get("code", "")) if isinstance(row, dict) else ""
-                if code != str(expected_top):
-                    raise self.fail(f"{entry} dòng «{code}»", f"mã dòng chính phải là "
-                                    f"«{expected_top}» (đánh số liên tục 1, 2, 3…)")
-                counter = [0]
-                self.walk(row, parent=None, measures=None, top=code, counter=counter,
-                          section=str(sec.get("number") or ""), depth=0, inherited=("", ""))
-                expected_top += 1
-            codes = tuple(i.code for i in self.indicators[start:])
-            out.append(Section(str(sec.get("number") or ""), nfc(str(sec.get("label") or "")),
-                               codes,
-                               nfc(str(sec.get("fix", "")))))
-        return out
-
-    def walk(self, row: Any, parent: Any, measures: Any, top: str, counter: list[int],
-             section: str, depth: int, inherited: tuple[str, str]) -> None:
-        code = str(row.get("code", "")) if isinstance(row, dict) else ""
-        entry = f"dòng «{code or '?'}»"
-        self.check_keys(entry, row, _ROW_KEYS, ("code", "label"))
-        if depth > 0:
-            counter[0] += 1
-            want = f"{top}.{counter[0]}"
-            if code != want:
-                raise self.fail(entry, f"mã phải là «{want}» (dòng con đánh số theo thứ tự "
-                                "xuất hiện)")
-        kind = row.get("kind", "input")
-        if kind not in KINDS:
-            raise self.fail(entry, f"kind phải là một trong {', '.join(KINDS)}")
-        rel = row.get("rel", "part") if depth > 0 else None
-        if rel is not None and rel not in RELS:
-            raise self.fail(entry, f"rel phải là một trong {', '.join(RELS)}")
-        time = row.get("time", "sum" if kind != "heading" else "none")
-        if time not in TIME_AGGS:
-            raise self.fail(entry, f"time phải là một trong {', '.join(TIME_AGGS)}")
-        across = row.get("across", "sum" if kind != "heading" else "none")
-        if across not in ACROSS_AGGS:
-            raise self.fail(entry, f"across phải là một trong {', '.join(ACROSS_AGGS)}")
-        if kind == "derived" and not row.get("formula"):
-            raise self.fail(entry, "dòng tính (kind: derived) phải có «formula»")
-        if kind != "derived" and row.get("formula"):
-            raise self.fail(entry, "chỉ dòng tính (kind: derived) mới có «formula»")
-        if row.get("formula"):
-            try:
-                expr.parse(str(row["formula"]))
-            except expr.ExprError as exc:
-                raise self.fail(entry, f"công thức sai: {exc}") from exc
-        unit = nfc(str(row.get("unit", "")))
-        own_measures = row.get("measures")
-        if own_measures is not None:
-            measures = self.load_measures(entry, own_measures, unit)
-        elif measures is not None and unit != measures[0]:
-            measures = None
-        if measures is None:
-            if kind != "heading" and unit not in self.units:
-                raise self.fail(entry, f"đơn vị tính «{unit}» không có trong «units»; "
-                                "đơn vị ghép (vụ/người) phải khai báo «measures»")
-        common = dict(
-            kind=kind, time=time, across=across, rel=rel, section=section, depth=depth,
-            note=nfc(str(row.get("note", ""))),
-            # a part aggregated like its row shares the row's reason
-            why=nfc(str(row.get("why", ""))) or (inherited[1] if time == inherited[0] else ""),
-            target=bool(row.get("target", False)), fix=nfc(str(row.get("fix", ""))),
-            required=bool(row.get("required", False)),
-            entity=str(row.get("entity", "") or ""),
-            formula=str(row["formula"]) if row.get("formula") else None,
-        )
-        label = nfc(str(row["label"]))
-        number = code if depth == 0 else ""
-        if measures is None:
-            if isinstance(parent, dict):
-                raise self.fail(entry, "dòng con của dòng đơn vị ghép phải cùng đơn vị ghép")
-            self.add(code, label, unit, parent, number,
-                     tuple(str(c) for c in row.get("sum_of") or ()), common)
-            child_parent: Any = code
-        else:
-            child_parent = {}
-            for i, (suffix, m_unit, m_label) in enumerate(measures[1]):
-                p = parent[suffix] if isinstance(parent, dict) else parent
-                lbl = (m_label if own_measures is not None else None) or f"{label} ({m_unit})"
-                sum_of = tuple(f"{c}{suffix}" for c in row.get("sum_of") or ())
-                per = dict(common, source_label=label)
-                if common["formula"]:  # {7} in a compound row means {7a} for measure a
-                    per["formula"] = re.sub(
-                        r"\{([^{}@]+)(@[+-]?\d+)?\}",
-                        lambda m, s=suffix: "{" + (m.group(1) + s if any(
-                            x.code == m.group(1) + s for x in self.indicators) else m.group(1))
-                        + (m.group(2) or "") + "}", common["formula"])
-                self.add(code + suffix, lbl, m_unit, p, number if i == 0 else "", sum_of, per)
-                child_parent[suffix] = code + suffix
-        for child in row.get("rows") or []:
-            self.walk(child, child_parent, measures, top, counter, section, depth + 1,
-                      (time, common["why"]))
-
-    def load_measures(self, entry: str, measures: Any, unit: str):
-        if not isinstance(measures, list) or len(measures) < 2:
-            raise self.fail(entry, "measures phải liệt kê ít nhất hai đại lượng")
-        out = []
-        for m in measures:
-            self.check_keys(f"{entry} measures", m, _MEASURE_KEYS, ("suffix", "unit"))
-            m_unit = nfc(str(m["unit"]))
-            if m_unit not in self.units:
-                raise self.fail(entry, f"đơn vị «{m_unit}» của measures không có trong «units»")
-            out.append((str(m["suffix"]), m_unit, nfc(str(m.get("label", ""))) or None))
-        return (unit, tuple(out))
-
-    def add(self, code: str, label: str, unit: str, parent: str | None, number: str,
-            sum_of: tuple[str, ...], common: dict[str, Any]) -> None:
-        if any(i.code == code for i in self.indicators):
-            raise self.fail(f"dòng «{code}»", "mã bị trùng")
-        value_type = self.units[unit]["type"] if unit in self.units else "integer"
-        self.indicators.append(Indicator(code=code, label=label, unit=unit, parent=parent,
-                                         number=number, sum_of=sum_of,
-                                         value_type=value_type, **common))
-
-    def check_references(self) -> None:
-        seen: dict[str, Indicator] = {}
-        for ind in self.indicators:
-            entry = f"dòng «{ind.code}»"
-            for part in ind.sum_of:
-                target = next((i for i in self.indicators if i.code == part), None)
-                if target is None or target.parent != ind.code:
-                    raise self.fail(entry, f"sum_of nhắc «{part}» không phải dòng con của nó")
-            if ind.formula:
-                for ref in expr.refs(expr.parse(ind.formula)):
-                    src = seen.get(ref.code)
-                    if src is None or not src.has_values:
-                        raise self.fail(entry, f"công thức dùng «{ref.code}» chưa có phía trên "
-                                        "hoặc không có số liệu")
-                    if ref.offset:
-                        raise self.fail(entry, "công thức dòng tính chỉ dùng số cùng năm")
-            seen[ind.code] = ind
-
 
 # -- pickling by reference -------------------------------------------------------------------
-def _restore(path: str, term: str, removed: tuple[str, ...]) -> Form:
+def _restore(path: str, term: str, removed: tuple[str, ...], entities: Entities = ()
+             ) -> Form:
     builtin = Path(path).parent == FORMS_DIR
-    form = load_form(Path(path).stem, term) if builtin else load_form_file(path).for_term(term)
+    form = (load_form(Path(path).stem, term, entities) if builtin
+            else load_form_file(path, entities).for_term(term))
     return form.without_rows(list(removed))
 
 
-def _reduce(form: Form) -> tuple[Any, tuple[str, str, tuple[str, ...]]]:
-    full = _restore(form.path, form.term, ())
+def _reduce(form: Form) -> tuple[Any, tuple[str, str, tuple[str, ...], Entities]]:
+    full = _restore(form.path, form.term, (), form.entities)
     removed = tuple(i.code for i in full.indicators if not form.has(i.code))
-    return _restore, (form.path, form.term, removed)
+    return _restore, (form.path, form.term, removed, form.entities)
 
 
 copyreg.pickle(Form, _reduce)

@@ -20,6 +20,7 @@ from ..text import nfc
 from . import expr
 
 if TYPE_CHECKING:
+    from .profile import Profile
     from .rules import Rule
 
 __all__ = ["Form", "Headline", "Indicator", "Period", "Section", "nfc"]
@@ -37,6 +38,7 @@ KINDS = ("input", "heading", "derived")
 RELS = ("part", "detail", "companion")
 VALUE_TYPES = ("integer", "decimal")
 EXCEL_SHEET_FORBIDDEN = set("[]:*?/\\")
+ANCHOR = "*"  # the of-row of a sample anchor: a unit's size, given by the caller
 
 
 @dataclass(frozen=True)
@@ -110,10 +112,7 @@ class Form:
     sheet: str
     term_start: int
     term_end: int
-    issuer_template: str
-    province: str
-    guidance: dict[str, str]
-    target_note: str
+    target_note: str  # on rows with a term target; "{congress}" is the profile's note
     units: dict[str, dict[str, str]]
     sections: tuple[Section, ...]
     indicators: tuple[Indicator, ...]
@@ -127,6 +126,10 @@ class Form:
     annual: str = ""  # for a quarterly form: the annual form its quarters roll up to
     headline: tuple[Headline, ...] = ()
     rules: tuple[Rule, ...] = ()  # structural, then declared; compiled by the loader
+    entities: tuple[tuple[str, str], ...] = ()  # (code, name) of the units of per-unit rows
+    per_unit: bool = False  # rows are made from a unit registry (the target allocation)
+    # typical magnitudes for sample data: code → (low, high, of-row); anchors have of-row ""
+    sample: dict[str, tuple[float, float, str]] = field(default_factory=dict, compare=False)
     _by_code: dict[str, Indicator] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -232,9 +235,6 @@ class Form:
         return self.title_template.format(term_start=self.term_start, term_end=self.term_end,
                                           year=self.term_start)
 
-    def issuer(self, province: str | None = None) -> str:
-        return self.issuer_template.format(province=(province or self.province).upper())
-
     def period_line(self) -> str:
         ps = self.periods
         return (
@@ -242,8 +242,9 @@ class Form:
             f"đến hết ngày {ps[-1].end:%d/%m/%Y})"
         )
 
-    def guidance_line(self) -> str:
-        return self.guidance.get(self.term, "")
+    def note_on_targets(self, profile: Profile) -> str:
+        """The note on rows with a term target (the profile's congress note where asked)."""
+        return self.target_note.replace("{congress}", profile.congress_note(self.term))
 
     # -- export ----------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

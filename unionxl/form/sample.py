@@ -1,41 +1,48 @@
 """Plausible data generated from a form definition (sample data, demo, property tests).
 
-Each row is a smooth yearly series around a level set by its unit and the unit's ``scale``.
-The form's structure and rules are then made to hold: "Trong đó" parts are shares of their
-row, exhaustive breakdowns add up exactly, a balance rule such as
-``{32} == {32@-1} + {32.1} - {32.2}`` is built year by year, and every violated inequality is
-repaired by raising an input on its larger side. ``is_clean`` in the tests checks the result
-with the validator itself.
+Where the form declares typical magnitudes (``sample:``: each row as a share of another row of
+the same period, around a unit's size given by its anchors — members, CĐCS, workers), every row
+is drawn from them, so a unit of 8.000 members reports the supports, accidents, nominations and
+money such a unit has (the ranges and their sources: ``unionxl/data/README.md``). Otherwise each
+row is a smooth yearly series around a level set by its unit of measure and ``scale``. The
+form's structure and rules are then made to hold: exhaustive breakdowns add up exactly, a
+balance rule such as ``{32} == {32@-1} + {32.1} - {32.2}`` is built year by year, and every
+violated inequality is repaired by raising an input on its larger side (or lowering one on its
+smaller side). ``is_clean`` in the tests checks the result with the validator itself.
 """
 
 from __future__ import annotations
 
+import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from . import expr
-from .model import Form, Indicator
+from .model import ANCHOR, Form, Indicator
 from .rules import Rule
 
 Values = dict[str, dict[str, float]]
+Anchors = Mapping[str, "float | Mapping[str, float]"]  # code → a value, or period → value
 
 LEVEL = {"triệu đồng": 500, "người": 400, "lượt người": 1500, "DN": 30, "đơn vị": 20,
          "CĐCS": 40, "BNC": 10, "vụ": 3, "cuộc": 12, "nhà": 3, "sáng kiến": 15, "CTr, SP": 5}
 
 
 def generate(form: Form, rng: random.Random, scale: float = 1.0, fill_ratio: float = 1.0,
-             targets: bool = True) -> Values:
+             targets: bool = True, anchors: Anchors | None = None,
+             habits: random.Random | None = None) -> Values:
+    """Values of one unit. ``anchors`` give its size (members, CĐCS, …) per code, as one
+    value (grown year by year) or per period; the form's defaults × ``scale`` otherwise.
+    ``habits`` draws the unit's own typical ratios: seeded by unit, a unit keeps its ways
+    from year to year (±15%), as real units do."""
     periods = form.period_keys
     years = [p for p in periods if rng.random() <= fill_ratio] if fill_ratio < 1 else periods
-    out: Values = {}
-    for ind in form.inputs:
-        parent = form.indicator(ind.parent) if ind.parent else None
-        if parent is not None and ind.rel == "part" and parent.code in out:
-            share = rng.uniform(0.3, 0.8)
-            out[ind.code] = {p: _round(ind, v * share * rng.uniform(0.95, 1.0))
-                             for p, v in out[parent.code].items()}
-        else:
-            out[ind.code] = _series(ind, rng, scale, years)
+    if form.sample:
+        typical = _typical(form, rng, scale, anchors or {}, habits or rng)
+        out = {code: {p: v for p, v in row.items() if p in years}
+               for code, row in typical.items()}
+    else:
+        out = _levels(form, rng, scale, years)
     fixes = [r for r in form.rules if not r.generated]
     for _ in range(30):
         _repair(form, fixes, out, periods)
@@ -52,8 +59,112 @@ def generate(form: Form, rng: random.Random, scale: float = 1.0, fill_ratio: flo
     return {k: v for k, v in out.items() if v}
 
 
+def _levels(form: Form, rng: random.Random, scale: float, years: list[str]) -> Values:
+    out: Values = {}
+    for ind in form.inputs:
+        parent = form.indicator(ind.parent) if ind.parent else None
+        if parent is not None and ind.rel == "part" and parent.code in out:
+            share = rng.uniform(0.3, 0.8)
+            out[ind.code] = {p: _round(ind, v * share * rng.uniform(0.95, 1.0))
+                             for p, v in out[parent.code].items()}
+        else:
+            out[ind.code] = _series(ind, rng, scale, years)
+    return out
+
+
+def _typical(form: Form, rng: random.Random, scale: float, given: Anchors,
+             habits: random.Random) -> Values:
+    """Every input row from the form's typical magnitudes, around the unit's anchors."""
+    periods = form.period_keys
+    own: dict[str, float] = {}  # the unit's ratio of each row, kept over the years
+
+    def ratio(code: str) -> float:
+        lo, hi, _ = form.sample[code]
+        base = own.setdefault(code, habits.uniform(lo, hi))
+        return min(hi, max(lo, base * rng.uniform(0.85, 1.15)))
+
+    series: dict[str, dict[str, float]] = {}
+    for code, (value, _, of) in form.sample.items():
+        if of == ANCHOR and code not in given:
+            series[code] = _grow(value * scale * rng.uniform(0.8, 1.25), periods, rng)
+    for code, v in given.items():
+        series[code] = dict(v) if isinstance(v, Mapping) else _grow(float(v), periods, rng)
+    done: dict[tuple[str, str], float] = {}
+
+    def value(code: str, p: str) -> float:
+        if (code, p) not in done:
+            done[(code, p)] = 0.0  # a cycle of specs reads 0 rather than recursing forever
+            _draw(form, rng, code, p, series, done, value, ratio)
+        return done[(code, p)]
+
+    for p in periods:
+        for ind in form.inputs:
+            value(ind.code, p)
+    out: Values = {}
+    for (code, p), v in done.items():
+        if form.indicator(code).is_input:
+            out.setdefault(code, {})[p] = v
+    return out
+
+
+def _draw(form: Form, rng: random.Random, code: str, p: str, series: dict[str, dict[str, float]],
+          done: dict[tuple[str, str], float], value: Callable[[str, str], float],
+          ratio: Callable[[str], float]) -> None:
+    ind = form.indicator(code)
+    parent = form.indicator(ind.parent) if ind.parent else None
+    if parent is not None and code in parent.sum_of and code not in series:
+        value(parent.code, p)  # a breakdown is drawn with its total
+        return
+    if code in series:
+        v = series[code].get(p, 0.0)
+    elif code in form.sample:
+        of = form.sample[code][2]
+        per_quarter = form.period_kind == "quarter" and ind.time == "sum" and (
+            not of or form.indicator(of).time != "sum")
+        v = ratio(code) * (value(of, p) if of else 1.0) / (4 if per_quarter else 1)
+    elif ind.sum_of:
+        v = sum(value(c, p) for c in ind.sum_of)
+    else:
+        v = LEVEL.get(ind.unit, 20) * rng.uniform(0.5, 1.5)
+    done[(code, p)] = _round(ind, v)
+    if ind.sum_of and not any(c in series for c in ind.sum_of):
+        _split(form, ind, p, done[(code, p)], done, ratio)
+    elif ind.sum_of:  # parts given: the total is their sum
+        parts = [series.get(c, {}).get(p, 0.0) for c in ind.sum_of]
+        for c, v in zip(ind.sum_of, parts, strict=True):
+            done[(c, p)] = v
+        done[(code, p)] = float(sum(parts))
+
+
+def _split(form: Form, ind: Indicator, p: str, total: float, done: dict[tuple[str, str], float],
+           ratio: Callable[[str], float]) -> None:
+    """A total into its exhaustive parts, by their typical shares (largest remainder)."""
+    weights = [ratio(c) if c in form.sample else 1.0 for c in ind.sum_of]
+    whole = sum(weights) or 1.0
+    shares = [total * w / whole for w in weights]
+    if ind.value_type != "integer":
+        for c, v in zip(ind.sum_of, shares, strict=True):
+            done[(c, p)] = round(v, 2)
+        done[(ind.code, p)] = round(sum(done[(c, p)] for c in ind.sum_of), 2)
+        return
+    floors = [math.floor(v) for v in shares]
+    order = sorted(range(len(shares)), key=lambda i: floors[i] - shares[i])
+    for i in order[:int(total) - sum(floors)]:
+        floors[i] += 1
+    for c, v in zip(ind.sum_of, floors, strict=True):
+        done[(c, p)] = float(v)
+
+
+def _grow(start: float, periods: list[str], rng: random.Random) -> dict[str, float]:
+    out, v = {}, start
+    for p in periods:
+        out[p] = v
+        v *= rng.uniform(0.98, 1.06)
+    return out
+
+
 def _round(ind: Indicator, v: float) -> float:
-    return float(int(v)) if ind.value_type == "integer" else round(v, 2)
+    return float(math.floor(v + 0.5)) if ind.value_type == "integer" else round(v, 2)
 
 
 def _series(ind: Indicator, rng: random.Random, scale: float, years: list[str]

@@ -100,6 +100,9 @@ _KINDS = [
     Kind("year-jump", "Biến động bất thường giữa hai năm", "warning",
          "Số {value} so với năm trước ({previous}) thay đổi gấp {factor} lần. Hãy kiểm tra lại "
          "(gõ thừa/thiếu chữ số?)."),
+    Kind("history-jump", "Biến động bất thường so với năm trước", "warning",
+         "Số {value} so với năm {year} ({previous}{source}) thay đổi gấp {factor} lần. Hãy "
+         "kiểm tra lại (gõ thừa/thiếu chữ số?)."),
     # -- submissions (consolidation) --------------------------------------------------------
     Kind("lock-file", "Tệp khóa tạm của Excel", "warning",
          "«{name}» là tệp khóa tạm Excel tạo khi một sổ tính đang mở; không phải báo cáo, đã "
@@ -138,6 +141,12 @@ _KINDS = [
     Kind("unknown-unit", "Đơn vị không có trong danh sách", "warning",
          "Đơn vị «{detail}» không có trong danh sách đơn vị phải báo cáo; số liệu không được "
          "tổng hợp. Kiểm tra mã đơn vị trong tệp hoặc bổ sung danh sách."),
+    Kind("unit-succeeded", "Tệp của đơn vị đã sáp nhập, đổi tên", "warning",
+         "Tệp ghi đơn vị {detail}; số liệu được tính cho đơn vị kế thừa. Lần sau hãy dùng biểu "
+         "mẫu ghi mã đơn vị mới."),
+    Kind("unit-ended", "Đơn vị không còn trong cơ cấu", "warning",
+         "Tệp ghi đơn vị {detail}. Không xác định được đơn vị nhận số liệu nên không tổng hợp; "
+         "hãy gửi lại bằng biểu mẫu ghi mã đơn vị mới."),
     Kind("unit-matched-by-name", "Nhận đơn vị theo tên", "warning",
          "Tệp không có mã đơn vị dùng được; đã nhận là {detail} theo tên đơn vị."),
     Kind("duplicate-submission", "Nộp trùng", "warning",

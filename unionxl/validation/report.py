@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..form import Form
+from ..workbook.layout import SheetMap
 from .issues import Issue
 
 
@@ -25,6 +26,7 @@ class FileReport:
     issues: list[Issue] = field(default_factory=list)
     values: dict[str, dict[str, float]] = field(default_factory=dict, repr=False)
     form: Form | None = field(default=None, repr=False, compare=False)  # what it was read with
+    map: SheetMap | None = field(default=None, repr=False, compare=False)  # where cells are
 
     @property
     def errors(self) -> int:

@@ -86,7 +86,7 @@ def _validate(pkg: Package, form: Form | None) -> FileReport:
                                f"(phiên bản hiện hành: {book.form.version})"))
         return rep
     rep.form_id, rep.form_version, rep.sheet = book.form.id, str(book.form.version), book.sheet
-    rep.term, rep.form = book.form.term, book.form
+    rep.term, rep.form, rep.map = book.form.term, book.form, book.map
     issues, rep.values = check_book(book)
     rep.issues += issues
     rep.status = "invalid" if rep.errors else "valid"

@@ -8,6 +8,7 @@ table or a renamed sheet do not matter; what a cell holds is decided by ``cells.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,11 +139,23 @@ def form_of(path: str, ident: dict[str, str]) -> Form:
                             "Hãy tạo biểu mẫu bằng «unionxl template» và chép số liệu sang.",
                             code=NOT_A_FORM, reason="không có thông tin biểu mẫu")
     try:
-        return load_form(form_id, ident.get("term") or None)
+        return load_form(form_id, ident.get("term") or None, _entities(path, ident))
     except UnionxlError as exc:
         raise WorkbookError(path, f"biểu mẫu ghi trong tệp không dùng được: {exc}",
                             code=NOT_A_FORM, reason=f"biểu mẫu «{form_id}» ghi trong tệp không "
                             "có hoặc không dùng được") from exc
+
+
+def _entities(path: str, ident: dict[str, str]) -> tuple[tuple[str, str], ...] | None:
+    """The units of a per-unit form (target allocation), as the workbook recorded them."""
+    text = ident.get("entities")
+    if not text:
+        return None
+    try:
+        return tuple((str(c), str(n)) for c, n in json.loads(text))
+    except (ValueError, TypeError) as exc:
+        raise WorkbookError(path, "danh sách đơn vị ghi trong tệp bị hỏng (trang ẩn "
+                            f"{META_SHEET}); hãy tạo lại biểu mẫu", code=NOT_A_FORM) from exc
 
 
 def read_book(source: str | Path | Package, form: Form | None = None) -> Book:

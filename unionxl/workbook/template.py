@@ -8,6 +8,7 @@ readable by unionxl whatever the user does to the layout.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -19,7 +20,8 @@ from xlsxwriter.utility import xl_range
 
 from .. import __version__
 from ..atomic import atomic_output
-from ..form import Form, Indicator, compute
+from ..errors import UnionxlError
+from ..form import Form, Indicator, Profile, as_profile, compute
 from .formulas import excel_formulas
 from .layout import (
     FIRST_DATA_ROW,
@@ -47,13 +49,15 @@ class Identity:
     unit_code: str = ""
     unit_name: str = ""
     province: str = ""
+    entities: str = ""  # per-unit forms: the rows' units as JSON [[code, name], …]
 
     def as_rows(self) -> list[tuple[str, str]]:
-        return [
+        rows = [
             ("form_id", self.form_id), ("form_version", str(self.form_version)),
             ("term", self.term), ("unit_code", self.unit_code), ("unit_name", self.unit_name),
             ("province", self.province), ("generator", f"unionxl {__version__}"),
         ]
+        return rows + ([("entities", self.entities)] if self.entities else [])
 
 
 def dv_texts(ind: Indicator, units: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
@@ -88,7 +92,7 @@ def write_template(
     out: str | Path,
     unit_code: str = "",
     unit_name: str = "",
-    province: str | None = None,
+    profile: Profile | str | None = None,
     data: Mapping[str, Mapping[str, float]] | None = None,
     created: datetime | None = None,
     sheet: str | None = None,
@@ -96,20 +100,26 @@ def write_template(
 ) -> SheetMap:
     """Write a data-entry workbook for ``form``; returns where every cell is.
 
-    ``sheet`` renames the data sheet (the consolidated workbook's "TỔNG HỢP"); ``extra`` adds
-    sheets to the same workbook before it is closed.
+    ``profile`` (or a province name) gives the province's text; ``sheet`` renames the data
+    sheet (the consolidated workbook's "TỔNG HỢP"); ``extra`` adds sheets to the same workbook
+    before it is closed.
     """
     data = data or {}
+    prof = as_profile(profile)
+    if form.per_unit and not form.entities:
+        raise UnionxlError(f"Biểu mẫu {form.id} có một dòng cho mỗi đơn vị: cần danh sách đơn "
+                           "vị (--units, hoặc «registry» trong hồ sơ tỉnh).")
     m = template_map(form, sheet)
     with atomic_output(out) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False,
                                             "strings_to_formulas": False})
         ident = Identity(form.id, form.version, form.term, unit_code, unit_name,
-                         (province or form.province))
+                         prof.province, json.dumps(form.entities, ensure_ascii=False)
+                         if form.per_unit else "")
         # XlsxWriter labels the time UTC ("Z"): give it UTC, not the local clock
-        _properties(wb, form, ident,
+        _properties(wb, form, prof, ident,
                     created or datetime.now(timezone.utc).replace(tzinfo=None))
-        _data_sheet(wb, form, m, ident, data)
+        _data_sheet(wb, form, m, prof, ident, data)
         write_checks_sheet(wb, form, m, data)
         if extra is not None:
             extra(wb, m)
@@ -119,20 +129,21 @@ def write_template(
     return m
 
 
-def _properties(wb, form: Form, ident: Identity, created: datetime) -> None:
+def _properties(wb, form: Form, prof: Profile, ident: Identity, created: datetime) -> None:
     wb.set_properties({
         "title": f"{form.heading} – {form.title()}",
         "subject": ident.unit_name or form.id,
         "author": "unionxl",
-        "company": form.issuer(ident.province),
+        "company": prof.issuer(),
         "created": created,
         "comments": "Biểu mẫu nhập số liệu do unionxl tạo. Chỉ nhập vào các ô màu vàng.",
     })
     for name, value in ident.as_rows():
-        wb.set_custom_property(f"unionxl_{name}", value or "-")
+        if name != "entities":  # long; kept on the identity sheet only
+            wb.set_custom_property(f"unionxl_{name}", value or "-")
 
 
-def _data_sheet(wb, form: Form, m: SheetMap, ident: Identity, data) -> None:
+def _data_sheet(wb, form: Form, m: SheetMap, prof: Profile, ident: Identity, data) -> None:
     ws = wb.add_worksheet(m.sheet)
     f = DataFormats(wb)
     c = m.cols
@@ -152,9 +163,9 @@ def _data_sheet(wb, form: Form, m: SheetMap, ident: Identity, data) -> None:
         ws.set_column(c[key], c[key], 10, None, {"hidden": True})
 
     # Administrative header as in the seed: issuer and unit on the left, national motto right.
-    ws.merge_range(0, c["tt"], 0, c["label"], form.issuer(ident.province), f.issuer)
+    ws.merge_range(0, c["tt"], 0, c["label"], prof.issuer(), f.issuer)
     ws.merge_range(1, c["tt"], 1, c["label"],
-                   (ident.unit_name or "LIÊN ĐOÀN LAO ĐỘNG HUYỆN/CÔNG ĐOÀN NGÀNH……").upper(),
+                   (ident.unit_name or "ĐƠN VỊ BÁO CÁO: ……").upper(),
                    f.unit)
     ws.merge_range(0, c[periods[0]], 0, last_col, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", f.motto)
     ws.merge_range(1, c[periods[0]], 1, last_col, "Độc lập - Tự do - Hạnh phúc", f.motto)
@@ -162,8 +173,9 @@ def _data_sheet(wb, form: Form, m: SheetMap, ident: Identity, data) -> None:
     ws.merge_range(4, c["tt"], 4, last_col, form.title(), f.title)
     if form.show_period_line:
         ws.merge_range(5, c["tt"], 5, last_col, form.period_line(), f.subtitle)
-    if form.guidance_line():
-        ws.merge_range(6, c["tt"], 6, last_col, form.guidance_line(), f.subtitle)
+    guidance = prof.guidance_line(form.id, form.term)
+    if guidance:
+        ws.merge_range(6, c["tt"], 6, last_col, guidance, f.subtitle)
     ws.set_row(4, 20)
 
     # Key row (hidden): the marker and the key of every column.
@@ -202,8 +214,9 @@ def _data_sheet(wb, form: Form, m: SheetMap, ident: Identity, data) -> None:
             ws.set_row(r, _row_height(sec.label))
             for col in range(c["unit"], last_col + 1):
                 ws.write_blank(r, col, None, f.section)
+        note = form.note_on_targets(prof)
         for code in sec.codes:
-            _indicator_row(ws, f, form, m, form.indicator(code), formulas, values, data)
+            _indicator_row(ws, f, form, m, form.indicator(code), formulas, values, data, note)
 
     _live_formatting(wb, ws, form, m)
     ws.freeze_panes(FIRST_DATA_ROW, c[periods[0]])
@@ -221,7 +234,7 @@ def _data_sheet(wb, form: Form, m: SheetMap, ident: Identity, data) -> None:
 
 
 def _indicator_row(ws, f: DataFormats, form: Form, m: SheetMap, ind: Indicator, formulas,
-                   values, data) -> None:
+                   values, data, target_note: str) -> None:
     c = m.cols
     r = m.rows[ind.code]
     ws.write_string(r, m.key_col, ind.code, f.key)
@@ -232,7 +245,7 @@ def _indicator_row(ws, f: DataFormats, form: Form, m: SheetMap, ind: Indicator, 
     ws.write_string(r, c["label"], ind.label, f.labels[min(ind.depth, 3)])
     ws.set_row(r, _row_height(ind.label, ind.depth))
     ws.write_string(r, c["unit"], ind.unit, f.unit_col)
-    notes = [form.target_note] if ind.target and form.target_note else []
+    notes = [target_note] if ind.target and target_note else []
     notes += [ind.note] if ind.note else []
     if notes:
         ws.write_string(r, c["note"], "; ".join(notes), f.note)

@@ -146,7 +146,8 @@ def to_values(rows: Iterable[Row], form: Form, path: str, unit_code: str | None,
         ind = form.indicator(r.indicator)
         if r.period not in keys:
             raise DataFileError(path, None, f"kỳ «{r.period}» của chỉ tiêu {r.indicator} không "
-                                f"thuộc nhiệm kỳ {form.term} (dùng: {', '.join(sorted(keys))})")
+                                f"thuộc nhiệm kỳ {form.term} (dùng: {', '.join(sorted(keys))}); "
+                                "chọn nhiệm kỳ, năm khác bằng --term, --year")
         if not ind.is_input and r.period != "target":
             raise DataFileError(path, None, f"chỉ tiêu {r.indicator} là dòng "
                                 f"{'tính bằng công thức' if ind.kind == 'derived' else 'tiêu đề'}"

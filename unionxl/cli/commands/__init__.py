@@ -12,6 +12,7 @@ COMMANDS = {
     "validate": ("validate", "kiểm tra số liệu các tệp báo cáo"),
     "fix-numbers": ("fix_numbers", "đổi số gõ dạng chữ thành số (khi chỉ có một cách đọc)"),
     "consolidate": ("consolidate", "tổng hợp báo cáo của các đơn vị"),
+    "registry": ("registry", "danh sách đơn vị theo thời gian: kiểm tra, lập tệp Excel"),
     "export": ("export", "xuất tệp gửi cấp trên và thư nháp .eml"),
     "adopt": ("adopt", "chuyển phụ lục tự lập (không có khóa) sang biểu mẫu"),
     "rollup": ("rollup", "cộng dồn báo cáo quý thành báo cáo năm"),

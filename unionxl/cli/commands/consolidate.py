@@ -1,4 +1,5 @@
-"""``unionxl consolidate INPUT… -o OUT.xlsx [--units] [--json] [--targets] …``."""
+"""``unionxl consolidate INPUT… -o OUT.xlsx [--units] [--changes] [--history] [--json]
+[--targets] [--profile] …``."""
 
 from __future__ import annotations
 
@@ -7,45 +8,72 @@ import json
 import sys
 
 from ...atomic import atomic_output
-from ...consolidation import achievement, consolidate, load_units, write_consolidated
-from ...form import load_form
+from ...consolidation import achievement, consolidate, write_consolidated
+from ...workbook.tidy import Row, read_tidy, write_tidy
 from ..console import print_ledger, progress_bar
+from ..options import add_period, add_profile, form_of, profile_of
+from ..registry_options import add_registry, registry_of
 
 
 def add(p: argparse.ArgumentParser) -> None:
     p.add_argument("inputs", nargs="+", metavar="ĐẦU_VÀO",
-                     help="tệp Excel, thư mục, thư điện tử (.eml, .msg) hoặc tệp nén .zip")
+                   help="tệp Excel, thư mục, thư điện tử (.eml, .msg) hoặc tệp nén .zip")
     p.add_argument("-o", "--output", required=True, metavar="TỔNG_HỢP.xlsx")
-    p.add_argument("--units", metavar="DANH_SÁCH", help="danh sách đơn vị phải báo cáo "
-                     "(CSV hoặc XLSX, cột code,name)")
+    add_registry(p)
+    p.add_argument("--history", nargs="+", metavar="NĂM_TRƯỚC.csv",
+                   help="số liệu các năm trước từng đơn vị (CSV unit_code,indicator,period,"
+                        "value, ví dụ tệp --tidy của lần tổng hợp trước): được chuyển sang "
+                        "cơ cấu đơn vị hiện nay để so sánh với năm trước")
+    p.add_argument("--tidy", metavar="SỐ_LIỆU.csv", help="ghi số liệu từng đơn vị đã nhận "
+                   "(dùng làm --history cho lần tổng hợp sau)")
     p.add_argument("--json", metavar="BÁO_CÁO.json", help="ghi kết quả dạng JSON")
-    p.add_argument("--unit", default="TONG-HOP", metavar="MÃ",
-                     help="mã đơn vị tổng hợp (ghi vào tệp kết quả)")
+    p.add_argument("--unit", default="", metavar="MÃ",
+                   help="mã đơn vị tổng hợp (mặc định: «body_code» của hồ sơ tỉnh)")
     p.add_argument("--unit-name", default="", metavar="TÊN", help="tên đơn vị tổng hợp")
     p.add_argument("--form", metavar="BIỂU_MẪU", help="biểu mẫu (mặc định: theo đa số tệp)")
-    p.add_argument("--term", help="nhiệm kỳ, ví dụ 2023-2028")
-    p.add_argument("--province", help="tên tỉnh ở tiêu đề")
+    add_period(p)
     p.add_argument("--targets", metavar="CHỈ_TIÊU.xlsx",
-                     help="tệp chỉ tiêu giao (biểu mẫu phan-bo-chi-tieu): báo cáo mức đạt")
+                   help="tệp chỉ tiêu giao (biểu mẫu phan-bo-chi-tieu): báo cáo mức đạt")
     p.add_argument("--workers", type=int, default=None, metavar="N",
-                     help="số tiến trình đọc song song (mặc định: 2)")
+                   help="số tiến trình đọc song song (mặc định: 2)")
+    add_profile(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    units = load_units(args.units) if args.units else None
-    form = load_form(args.form, args.term) if args.form else None
-    result = consolidate(args.inputs, units, form, args.workers, progress=progress_bar)
+    profile = profile_of(args)
+    registry = registry_of(args, profile)
+    form = form_of(args, args.form, profile) if args.form else None
+    history: list[Row] | None = None
+    if args.history:
+        history = [r for path in args.history for r in read_tidy(path)]
+    code = args.unit or profile.body_code or "TONG-HOP"
+    result = consolidate(args.inputs, registry, form, args.workers, progress=progress_bar,
+                         root=code, history=history)
     if args.targets and result.form is not None:
         result.achievement = achievement(result, args.targets)
-    write_consolidated(result, args.output, args.unit, args.unit_name, args.province)
+    root = registry.at(code, result.on) if registry is not None and result.on else None
+    name = args.unit_name or (root.name if root else profile.body)
+    write_consolidated(result, args.output, code, name, profile)
     if args.json:
         with atomic_output(args.json) as tmp:
             tmp.write_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=2),
                            encoding="utf-8")
+    if args.tidy:
+        write_tidy(per_unit_rows(result), args.tidy)
     print_ledger(result)
     if result.form is None:
         print("Không có tệp nào là biểu mẫu unionxl đọc được; không có gì để tổng hợp. Lý do "
               "từng tệp ghi ở trên và trong tệp kết quả.", file=sys.stderr)
-    print(f"Kết quả: {args.output}" + (f"; báo cáo JSON: {args.json}" if args.json else ""))
+    print(f"Kết quả: {args.output}" + (f"; báo cáo JSON: {args.json}" if args.json else "")
+          + (f"; số liệu từng đơn vị: {args.tidy}" if args.tidy else ""))
     return result.exit_code
+
+
+def per_unit_rows(result) -> list[Row]:
+    """The input values of every report counted, one unit each (next season's history)."""
+    rows = []
+    for s in sorted(result.used, key=lambda s: s.unit_code):
+        for code, by in s.values().items():
+            rows += [Row(s.unit_code, code, key, v) for key, v in by.items()]
+    return rows

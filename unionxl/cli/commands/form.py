@@ -1,4 +1,4 @@
-"""``unionxl form list`` / ``unionxl form show FORM [--json] [--term T]``."""
+"""``unionxl form list`` / ``unionxl form show FORM [--json] [--term T | --year Y]``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import argparse
 import json
 import sys
 
-from ...form import available_forms, load_form
+from ...form import Profile, available_forms, default_term, load_form
+from ..options import add_period, form_of
 
 KIND_MARK = {"input": "", "derived": " [công thức]", "heading": " [tiêu đề]"}
 
@@ -17,20 +18,21 @@ def add(p: argparse.ArgumentParser) -> None:
     show = fsub.add_parser("show", help="xem chi tiết một biểu mẫu")
     show.add_argument("form", metavar="BIỂU_MẪU")
     show.add_argument("--json", action="store_true", help="in dạng JSON")
-    show.add_argument("--term", help="nhiệm kỳ, ví dụ 2023-2028")
+    add_period(show)
     show.set_defaults(run=run_show)
 
 
 def run_list(args: argparse.Namespace) -> int:
     print(f"{'MÃ BIỂU MẪU':<24} {'PB':>3} {'SỐ DÒNG':>8}  TÊN")
     for form_id in available_forms():
-        f = load_form(form_id)
+        base = load_form(form_id)
+        f = load_form(form_id, default_term(base))  # the period the calendar picks today
         print(f"{f.id:<24} {f.version:>3} {len(f.indicators):>8}  {f.title()}")
     return 0
 
 
 def run_show(args: argparse.Namespace) -> int:
-    f = load_form(args.form, args.term)
+    f = form_of(args, args.form, Profile())
     if args.json:
         json.dump(f.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
         print()
