@@ -104,10 +104,10 @@ def naive_openpyxl(files: list[Path]) -> float:
 
 
 def unionxl_end_to_end(inbox: Path, units: Path, out: Path) -> tuple[float, dict]:
-    from unionxl.consolidation import consolidate, load_units, write_consolidated
+    from unionxl.consolidation import consolidate, load_registry, write_consolidated
 
     start = time.perf_counter()
-    run = consolidate([inbox], load_units(units))
+    run = consolidate([inbox], load_registry(units))
     write_consolidated(run, out, "TINH", "Tỉnh")
     elapsed = time.perf_counter() - start
     stats = {k: sum(r.status == k for r in run.ledger) for k in ("accepted", "rejected")}

@@ -208,3 +208,28 @@ def test_a_partial_sum_is_not_comparable():
     assert only.why_not("CDKCN", "3", "2024") == "thiếu số liệu năm 2024 của BG12"
     # a CĐCS that reported to a union, not to the province, is not missing from it
     assert "BV01" not in only.sources
+
+
+def test_a_units_own_report_wins_over_a_file_of_the_unit_it_took_over(tmp_path):
+    """Sơn Động merged into Chũ on 01/04/2026: both sent a 2026 report, Sơn Động's saved
+    later. Chũ's own report (which covers Sơn Động's CĐCS) is counted, and the ledger says why
+    the other is not."""
+    from datetime import datetime
+
+    box = tmp_path / "box"
+    chu = {"3": {"2026": 10000.0}, "4": {"2026": 100.0}}
+    write_template(ANNUAL, box / "P-CHU.xlsx", "P-CHU", "Công đoàn phường Chũ", data=chu,
+                   created=datetime(2026, 12, 1))
+    write_template(ANNUAL, box / "X-SONDONG.xlsx", "X-SONDONG", "Công đoàn xã Sơn Động",
+                   data={"3": {"2026": 3000.0}, "4": {"2026": 60.0}},
+                   created=datetime(2026, 12, 20))
+    assert main(["consolidate", str(box), "-o", str(tmp_path / "o.xlsx"), "--units",
+                 str(SAMPLE_UNITS), "--changes", str(SAMPLE_CHANGES), "--unit", "LDLD-BN",
+                 "--json", str(tmp_path / "r.json")]) == 1
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    rows = [r for r in report["ledger"] if r["unit_code"] == "P-CHU"]
+    assert [(r["status"], r["file"]) for r in rows] == [("accepted", "P-CHU.xlsx"),
+                                                       ("superseded", "X-SONDONG.xlsx")]
+    assert "đã có báo cáo của chính đơn vị «P-CHU.xlsx»" in rows[1]["note"]
+    assert "Tệp ghi X-SONDONG" in rows[1]["note"]
+    assert report["consolidated"]["3"]["2026"] == 10000
