@@ -181,3 +181,43 @@ def test_broken_workbook_names_its_sheet(tmp_path):
         load_registry(path)
     assert "(trang «Biến động»), dòng 2" in str(err.value)
     assert "thiếu tỷ lệ chia" in str(err.value)
+
+
+def test_a_workbook_typed_by_hand(tmp_path):
+    """Codes typed as numbers, dates as Excel dates, a share as a percentage cell."""
+    from datetime import datetime
+
+    import xlsxwriter
+
+    path = tmp_path / "dv.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    day = wb.add_format({"num_format": "dd/mm/yyyy"})
+    units, changes = wb.add_worksheet("Đơn vị"), wb.add_worksheet("Biến động")
+    for c, h in enumerate(["Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Mã cấp trên", "Từ ngày"]):
+        units.write_string(0, c, h)
+    rows = [(1, "LĐLĐ tỉnh Thử", "LĐLĐ tỉnh", None, None),
+            (11, "LĐLĐ huyện Một", "LĐLĐ huyện", 1, None),
+            (21, "Công đoàn xã Một", "Công đoàn xã", 1, datetime(2025, 7, 1)),
+            (22, "Công đoàn xã Hai", "Công đoàn xã", 1, datetime(2025, 7, 1))]
+    for r, (code, name, kind, parent, start) in enumerate(rows, start=1):
+        units.write_number(r, 0, code)
+        units.write_string(r, 1, name)
+        units.write_string(r, 2, kind)
+        if parent is not None:
+            units.write_number(r, 3, parent)
+        if start is not None:
+            units.write_datetime(r, 4, start, day)
+    for c, h in enumerate(["Ngày", "Biến động", "Đơn vị cũ", "Đơn vị mới", "Tỷ lệ", "Căn cứ"]):
+        changes.write_string(0, c, h)
+    for r, (to, share) in enumerate(((21, 0.4), (22, 0.6)), start=1):
+        changes.write_datetime(r, 0, datetime(2025, 7, 1), day)
+        changes.write_string(r, 1, "Chia tách")
+        changes.write_number(r, 2, 11)
+        changes.write_number(r, 3, to)
+        changes.write_number(r, 4, share)
+        changes.write_string(r, 5, "đoàn viên")
+    wb.close()
+    reg = load_registry(path)
+    assert [u.code for u in reg.expected("1", date(2025, 7, 1))] == ["21", "22"]
+    assert reg.flow("11", date(2024, 12, 31), NOW).weights == pytest.approx({"21": 0.4,
+                                                                            "22": 0.6})

@@ -57,7 +57,8 @@ def annual_inbox(folder: Path, reg, profile, seed: int = 2026) -> dict[str, str]
     form = load_form("bao-cao-nam", YEAR)
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "~$BG01.xlsx").unlink(missing_ok=True)  # planted below: a rerun rewrites BG01
+    lock = folder / "~$P-BACGIANG.xlsx"
+    lock.unlink(missing_ok=True)  # planted by a previous run: it would block the rewrite
     m = template_map(form)
     on = form.periods[-1].end
     sizes = sp.sizes(reg, on)
@@ -104,9 +105,7 @@ def annual_inbox(folder: Path, reg, profile, seed: int = 2026) -> dict[str, str]
                    profile, sp.values(form, "P-KHONGCO", sizes["P-TANAN"], rng),
                    created=FIXED_DATE)
     plan["P-KHONGCO"] = "unknown unit"
-    lock = folder / "~$P-BACGIANG.xlsx"
-    if not lock.exists():
-        lock.write_bytes(b"\x00lock")
+    lock.write_bytes(b"\x00lock")  # Excel's lock file of a workbook open at the office
     plan["~$P-BACGIANG.xlsx"] = "lock file"
     return plan
 

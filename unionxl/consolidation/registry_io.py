@@ -86,10 +86,19 @@ class _Table:
     def records(self):
         for n, raw in enumerate(self.rows, start=2):
             rec = {k: (raw[i] if i < len(raw) else None) for k, i in self.index.items()}
-            rec = {k: (nfc(v.strip()) if isinstance(v, str) else v) for k, v in rec.items()}
+            rec = {k: _cell(v) for k, v in rec.items()}
             if all(v in (None, "") for v in rec.values()):
                 continue
             yield n, rec
+
+
+def _cell(value: Any) -> Any:
+    """Text as NFC; a whole number typed in Excel (a code such as 12) as its digits."""
+    if isinstance(value, str):
+        return nfc(value.strip())
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value
 
 
 def _read(path: Path, sheet: str | None) -> tuple[list[Any], list[list[Any]]] | None:

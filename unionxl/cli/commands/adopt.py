@@ -11,6 +11,7 @@ from ...consolidation.adopt import adopt
 from ...form import load_form
 from ...workbook.template import write_template
 from ..console import issue_line
+from ..options import add_profile, profile_of
 
 MARKS = {"mapped": "✓", "low-confidence": "?", "unknown": "✗"}
 
@@ -19,9 +20,11 @@ def add(p: argparse.ArgumentParser) -> None:
     p.add_argument("book", metavar="TỆP_TỰ_LẬP.xlsx")
     p.add_argument("-o", "--output", required=True, metavar="TỆP_RA.xlsx")
     p.add_argument("--form", default="phu-luc-nhiem-ky", metavar="BIỂU_MẪU")
-    p.add_argument("--term", help="nhiệm kỳ")
+    p.add_argument("--term", help="nhiệm kỳ của phụ lục tự lập (mặc định: nhiệm kỳ của biểu "
+                   "mẫu gốc, 2018-2023)")
     p.add_argument("--unit", default="", metavar="MÃ")
     p.add_argument("--json", metavar="BÁO_CÁO.json", help="ghi bảng đối chiếu dòng dạng JSON")
+    add_profile(p)
     p.set_defaults(run=run)
 
 
@@ -33,7 +36,8 @@ def run(args: argparse.Namespace) -> int:
               f"{r.label[:70]}")
     for problem in result.problems:
         print(issue_line(problem), file=sys.stderr)
-    write_template(result.form, args.output, args.unit, result.unit_name, data=result.values)
+    write_template(result.form, args.output, args.unit, result.unit_name, profile_of(args),
+                   result.values)
     left = [r for r in result.rows if r.status != "mapped"]
     print(f"Đã nhận {len(result.rows) - len(left)}/{len(result.rows)} dòng theo nhãn; "
           f"{len(left)} dòng cần xem lại (không đoán). Biểu mẫu mới: {args.output}")
