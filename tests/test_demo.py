@@ -84,7 +84,7 @@ def test_the_province_figures_are_believable(demo):
     assert 500_000 < members < 700_000  # the merged Bắc Ninh speaks of about 600.000
     assert 60 < members / cdcs < 250 and 0.03 < admitted / members < 0.12
     t = term["consolidated"]
-    assert 0.85 < t["32"]["2026"] / t["31"]["2026"] < 0.97  # members among workers
+    assert 0.78 < t["32"]["2026"] / t["31"]["2026"] < 0.97  # members among workers (README)
     assert t["37"]["2026"] / t["32"]["2026"] < 0.05  # nominations for the Party
     # the rejected file is left out: the deaths are those of the other units (national 2023:
     # 699 deaths among 7.553 people injured, Bộ LĐTBXH)

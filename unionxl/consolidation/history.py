@@ -185,7 +185,8 @@ def history_issues(carried: Carried, form: Form, unit: str,
                 out.append(make("history-jump", indicator=ind.code, period=p,
                                 value=format_vn(b), previous=format_vn(round(a, 2)),
                                 year=before, factor=f"{factor:.1f}".replace(".", ","),
-                                source=f" ({source})" if source else ""))
+                                source=f", từ {source.removeprefix('= ')}" if source
+                                else ""))
     return out
 
 
