@@ -219,10 +219,10 @@ def test_a_units_own_report_wins_over_a_file_of_the_unit_it_took_over(tmp_path):
     box = tmp_path / "box"
     chu = {"3": {"2026": 10000.0}, "4": {"2026": 100.0}}
     write_template(ANNUAL, box / "P-CHU.xlsx", "P-CHU", "Công đoàn phường Chũ", data=chu,
-                   created=datetime(2026, 12, 1))
+                   created=datetime(2026, 10, 1))
     write_template(ANNUAL, box / "X-SONDONG.xlsx", "X-SONDONG", "Công đoàn xã Sơn Động",
                    data={"3": {"2026": 3000.0}, "4": {"2026": 60.0}},
-                   created=datetime(2026, 12, 20))
+                   created=datetime(2026, 10, 20))
     assert main(["consolidate", str(box), "-o", str(tmp_path / "o.xlsx"), "--units",
                  str(SAMPLE_UNITS), "--changes", str(SAMPLE_CHANGES), "--unit", "LDLD-BN",
                  "--json", str(tmp_path / "r.json")]) == 1
