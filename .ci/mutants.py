@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TESTS = ["tests/test_rules.py", "tests/test_cells.py", "tests/test_validate.py",
          "tests/test_consolidate.py", "tests/test_quarters.py", "tests/test_achievement.py",
          "tests/test_form.py", "tests/test_registry.py", "tests/test_history.py",
-         "tests/test_profile.py",
+         "tests/test_profile.py", "tests/test_copies.py",
          "-m", "not libreoffice"]
 
 # (name, file, text, replacement): the text must occur exactly once in the file.
@@ -55,8 +55,8 @@ MUTANTS = [
      "target[key] = target.get(key, 0.0) + v", "target[key] = v"),
     ("reports accepted with warnings left out of the totals", "unionxl/consolidation/run.py",
      'IN_TOTALS = ("accepted", "accepted_with_warnings")', 'IN_TOTALS = ("accepted",)'),
-    ("the oldest copy of a unit wins", "unionxl/consolidation/run.py",
-     "        kept = subs[-1]", "        kept = subs[0]"),
+    ("the older of two copies of a unit wins", "unionxl/consolidation/copies.py",
+     "        votes.add(a.saved > b.saved)", "        votes.add(a.saved < b.saved)"),
     ("a rule judged on a cell that has its own issue", "unionxl/form/rules.py",
      "if bad and any((r.code, periods[i + r.offset]) in bad",
      "if False and any((r.code, periods[i + r.offset]) in bad"),
