@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from ..atomic import atomic_output
@@ -16,6 +15,7 @@ from ..workbook.layout import SheetMap
 from ..workbook.live_checks import quote_sheet
 from ..workbook.styles import FONT, HEADER_FILL
 from ..workbook.template import write_template
+from ..workbook.writer import Workbook
 from .achievement import ACHIEVEMENT_VI
 from .history_sheet import history_sheet
 from .run import STATUS_VI, Consolidation
@@ -60,7 +60,7 @@ def _ledger_only(run: Consolidation, out: str | Path) -> None:
     """No file could be read as a form, so there is nothing to sum: the ledger and the issues
     still say, file by file, why."""
     with atomic_output(out) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp))
+        wb = Workbook(str(tmp))
         fmt = _Formats(wb)
         _ledger_sheet(wb, run, fmt)
         _issues_sheet(wb, run, fmt)

@@ -15,7 +15,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 from xlsxwriter.utility import xl_range
 
 from .. import __version__
@@ -36,6 +35,7 @@ from .layout import (
 )
 from .live_checks import checks, write_checks_sheet
 from .styles import FONT, DataFormats
+from .writer import Workbook
 
 # Excel's own limits for data validation texts (checked before writing).
 DV_TITLE_MAX, DV_MESSAGE_MAX = 32, 255
@@ -111,8 +111,7 @@ def write_template(
                            "vị (--units, hoặc «registry» trong hồ sơ tỉnh).")
     m = template_map(form, sheet)
     with atomic_output(out) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False,
-                                            "strings_to_formulas": False})
+        wb = Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False})
         ident = Identity(form.id, form.version, form.term, unit_code, unit_name,
                          prof.province, json.dumps(form.entities, ensure_ascii=False)
                          if form.per_unit else "")

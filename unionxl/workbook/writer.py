@@ -1,0 +1,55 @@
+"""XlsxWriter, with formulas that need no rewriting stored as written.
+
+XlsxWriter prefixes functions added after Excel 2007 with "_xlfn." (Excel wants it so); it
+tries one regular expression per such function on every formula: ~30 for a cell formula, ~155
+for a conditional format or a data validation, more than half the time of writing a template.
+unionxl's formulas call only functions Excel has had since 2007, which never take the prefix:
+for those the rewrite changes nothing and is skipped. A formula calling anything else (a
+future function, a name written in lower case, a word glued to a bracket in a text) goes
+through XlsxWriter's own path, so it keeps its prefix. Subclassing the workbook and worksheet
+is XlsxWriter's documented way to change them (``worksheet_class``); an XlsxWriter without
+``_prepare_formula`` gets its own worksheet, untouched.
+"""
+
+from __future__ import annotations
+
+import re
+
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet as _Worksheet
+
+# Excel 2007 functions: never "_xlfn." (tests/test_writer.py checks each against the installed
+# XlsxWriter's own rewrite, and that every function unionxl writes is listed).
+CLASSIC = frozenset({
+    "ABS", "AND", "AVERAGE", "AVERAGEIF", "CHOOSE", "COUNT", "COUNTA", "COUNTBLANK",
+    "COUNTIF", "COUNTIFS", "HYPERLINK", "IF", "IFERROR", "INDEX", "INDIRECT", "INT", "ISBLANK",
+    "ISERROR", "ISNUMBER", "ISTEXT", "LEFT", "LEN", "MATCH", "MAX", "MIN", "MOD", "N", "NOT",
+    "OR", "RIGHT", "ROUND", "ROUNDDOWN", "ROUNDUP", "SUM", "SUMIF", "SUMIFS", "SUMPRODUCT",
+    "TEXT", "TRIM", "VALUE",
+})
+# Each "(" with the whole run of name characters before it ("" for a bare bracket).
+_CALL = re.compile(r"([A-Za-z0-9_.]*)\(")
+
+
+def plain(formula: str) -> bool:
+    """True when every bracket of ``formula`` follows nothing or a classic function name:
+    XlsxWriter's rewrite would leave it as it is."""
+    return all(name in CLASSIC or not name for name in _CALL.findall(formula))
+
+
+class Worksheet(_Worksheet):
+    def _prepare_formula(self, formula, *args, **kwargs):
+        if not plain(formula):
+            return super()._prepare_formula(formula, *args, **kwargs)
+        # XlsxWriter's own first step: array braces and the leading "=" off.
+        if formula.startswith("{"):
+            formula = formula[1:]
+        if formula.startswith("="):
+            formula = formula[1:]
+        if formula.endswith("}"):
+            formula = formula[:-1]
+        return formula
+
+
+class Workbook(xlsxwriter.Workbook):
+    worksheet_class = Worksheet if hasattr(_Worksheet, "_prepare_formula") else _Worksheet
