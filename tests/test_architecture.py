@@ -17,7 +17,9 @@ PACKAGE = ROOT / "unionxl"
 LAYERS = ["text", "errors", "atomic", "form", "workbook", "validation", "consolidation",
           "excel", "cli", "__main__"]
 SUBPACKAGES = ["form", "workbook", "validation", "consolidation", "excel", "cli"]
-LAZY_ALLOWED = {"xlwings", "pyopenvba", "pandas"}  # optional or heavy, used by few callers
+# Optional or heavy, used by few callers (openpyxl pulls numpy: a quarter of a second that
+# validate pays only with --annotate).
+LAZY_ALLOWED = {"xlwings", "pyopenvba", "pandas", "openpyxl"}
 MAX_LINES = 400
 
 

@@ -34,7 +34,8 @@ from ..workbook.styles import FIXED_DATE
 from ..workbook.template import write_template
 from ..workbook.tidy import read_tidy, write_tidy
 from . import sample_province as sp
-from .console import print_ledger, progress_bar
+from .console import progress_bar
+from .ledger import print_ledger
 
 YEAR = "2026"
 TERM = "2025-2030"

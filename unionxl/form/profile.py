@@ -20,6 +20,9 @@ import yaml
 from ..errors import ProfileError
 from ..text import nfc
 
+# The C loader when PyYAML was built with libyaml: the same result, several times faster.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 BLANK = "……"
 DEFAULT_NAME = "ho-so-tinh.yaml"  # picked up from the working folder when no --profile is given
 _KEYS = {"province", "body", "body_code", "superior", "place", "congress", "target_note",
@@ -141,7 +144,7 @@ def load_profile(path: str | Path) -> Profile:
     path = Path(path)
     try:
         with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
+            data = yaml.load(fh, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
     except OSError as exc:
         raise ProfileError(str(path), "(tệp)", f"không mở được ({exc.strerror})") from exc
     except yaml.YAMLError as exc:

@@ -9,21 +9,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import openpyxl
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
-
 from ..atomic import atomic_output
 from ..workbook.live_checks import CHECK_SHEET
 from .report import FileReport
 
 ISSUE_SHEET = "Kiểm tra"
 RULES_SHEET = "Kiểm tra - quy tắc"
-FILLS = {"error": PatternFill("solid", fgColor="FFC7CE"),
-         "warning": PatternFill("solid", fgColor="FFEB9C")}
+FILL_COLOURS = {"error": "FFC7CE", "warning": "FFEB9C"}
+
+
+def _fills() -> dict:
+    from openpyxl.styles import PatternFill  # heavy (pulls numpy): only for --annotate
+
+    return {k: PatternFill("solid", fgColor=v) for k, v in FILL_COLOURS.items()}
 
 
 def annotate(report: FileReport, out: str | Path) -> Path:
+    import openpyxl  # heavy (pulls numpy): only for --annotate
+    from openpyxl.comments import Comment  # (same)
+
+    fills = _fills()
     wb = openpyxl.load_workbook(report.path)
     if CHECK_SHEET in wb.sheetnames:
         wb[CHECK_SHEET].title = RULES_SHEET
@@ -31,22 +36,24 @@ def annotate(report: FileReport, out: str | Path) -> Path:
     for issue in report.issues:
         if issue.sheet in wb.sheetnames and issue.cell:
             cell = wb[issue.sheet][issue.cell]
-            worse = cell.fill == FILLS["error"]
+            worse = cell.fill == fills["error"]
             if not worse:
-                cell.fill = FILLS[issue.severity]
+                cell.fill = fills[issue.severity]
             notes.setdefault((issue.sheet, issue.cell), []).append(
                 f"[{issue.severity_vi} {issue.code}] {issue.message}")
     for (sheet, addr), lines in notes.items():
         comment = Comment("\n".join(lines), "unionxl")
         comment.width, comment.height = 360, 40 + 40 * len(lines)
         wb[sheet][addr].comment = comment
-    _issue_sheet(wb, report)
+    _issue_sheet(wb, report, fills)
     with atomic_output(out) as tmp:
         wb.save(tmp)
     return Path(out)
 
 
-def _issue_sheet(wb, report: FileReport) -> None:
+def _issue_sheet(wb, report: FileReport, fills: dict) -> None:
+    from openpyxl.styles import Alignment, Font  # heavy (pulls numpy): only for --annotate
+
     ws = wb.create_sheet(ISSUE_SHEET, 0)
     bold = Font(name="Times New Roman", bold=True)
     ws.append([f"KẾT QUẢ KIỂM TRA: {Path(report.path).name}"])
@@ -66,7 +73,7 @@ def _issue_sheet(wb, report: FileReport) -> None:
             link = ws.cell(r, 5)
             link.hyperlink = f"#'{issue.sheet}'!{issue.cell}"
             link.style = "Hyperlink"
-        ws.cell(r, 2).fill = FILLS[issue.severity]
+        ws.cell(r, 2).fill = fills[issue.severity]
         ws.cell(r, 8).alignment = Alignment(wrap_text=True, vertical="top")
     for col, width in zip("ABCDEFGH", (5, 9, 20, 12, 7, 9, 7, 90)):
         ws.column_dimensions[col].width = width

@@ -15,7 +15,6 @@ from __future__ import annotations
 import pyexpat
 import re
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape, quoteattr
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
@@ -24,11 +23,23 @@ WINDOW_COLS = 200
 FAR_LISTED = 5  # far cells named in the warning; the others are counted
 
 # <c r="E12" …> with its reference first (Excel, LibreOffice, XlsxWriter, openpyxl write it so)
-# and "/>" when the cell is empty (a format without a value allocates nothing).
-_CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(/?)>')
+# and "/>" when the cell is empty (a format without a value allocates nothing); an <f> right
+# inside when it holds a formula (the formula check reads it from the same pass).
+_CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(/?)>(\s*<(?:\w+:)?f[ >/])?')
 _ANY_CELL = re.compile(rb"<(?:\w+:)?c[\s/>]")
 _REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def escape(text: str) -> str:
+    """Text as XML character data (xml.sax.saxutils would pull urllib and http into every
+    command that reads a workbook)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(value: str) -> str:
+    return '"' + escape(value).replace('"', "&quot;").replace("\n", "&#10;").replace(
+        "\r", "&#13;").replace("\t", "&#9;") + '"'
 
 
 def cell_position(ref: str) -> tuple[int, int] | None:
@@ -51,6 +62,7 @@ class Extent:
     far: list[tuple[int, int]] = field(default_factory=list)  # the first cells outside it
     far_count: int = 0
     window: tuple[int, int] = (WINDOW_ROWS, WINDOW_COLS)
+    formulas: set[str] | None = None  # addresses of formula cells, when the pass found them
 
     @property
     def bounded(self) -> bool:
@@ -83,8 +95,8 @@ def extent(data: bytes, window: tuple[int, int] = (WINDOW_ROWS, WINDOW_COLS)) ->
     refs = _CELL.findall(cells)
     if len(refs) != len(_ANY_CELL.findall(cells)):
         return _Scan(window, keep=False).run(data).extent  # some cells without a reference
-    out = Extent(window=window)
-    valued = [(col, row) for col, row, empty in refs if not empty]
+    out = Extent(window=window, formulas={(col + row).decode() for col, row, _, f in refs if f})
+    valued = [(col, row) for col, row, empty, _ in refs if not empty]
     if not valued:
         return out
     last_row = max(int(row) for _, row in valued)

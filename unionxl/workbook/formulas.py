@@ -8,6 +8,10 @@ comparison without a target is "", never #DIV/0!.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import lru_cache
+from types import MappingProxyType
+
 from ..form import Form, Indicator, expr
 from .layout import SheetMap
 
@@ -26,8 +30,25 @@ def _agg_excel(time: str, cells: list[str]) -> str | None:
     return text
 
 
-def excel_formulas(form: Form, m: SheetMap) -> dict[tuple[int, int], str]:
-    """(row, col) → formula text (with leading "=") for every formula cell of the sheet."""
+def excel_formulas(form: Form, m: SheetMap) -> Mapping[tuple[int, int], str]:
+    """(row, col) → formula text (with leading "=") for every formula cell of the sheet.
+
+    Computed once per form and layout (the submissions of a consolidation share a few
+    layouts); the mapping is read-only because it is shared.
+    """
+    return _for_layout(form, m.sheet, m.key_row, m.key_col, tuple(m.rows.items()),
+                       tuple(m.cols.items()))
+
+
+@lru_cache(maxsize=64)
+def _for_layout(form: Form, sheet: str, key_row: int, key_col: int,
+                rows: tuple[tuple[str, int], ...], cols: tuple[tuple[str, int], ...]
+                ) -> Mapping[tuple[int, int], str]:
+    return MappingProxyType(_build(form, SheetMap(sheet, key_row, key_col, dict(rows),
+                                                  dict(cols))))
+
+
+def _build(form: Form, m: SheetMap) -> dict[tuple[int, int], str]:
     out: dict[tuple[int, int], str] = {}
     periods = form.period_keys
     for ind in form.valued:

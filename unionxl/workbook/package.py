@@ -62,6 +62,7 @@ class Package:
         self.path, self.data, self.mtime = path, data, mtime
         self._checked: dict[str, bytes] = {}  # parts read and found sound
         self._images: dict[str, python_calamine.CalamineWorkbook] = {}
+        self._formulas: dict[str, set[str]] = {}  # found while a sheet was read
         self._structure_checked = False
 
     @classmethod
@@ -255,6 +256,8 @@ class Package:
                               f"sheet part {part!r}")
             body = self.checked_part(part) or b""
             far = bounds.extent(body, window)
+            if far.formulas is not None:
+                self._formulas[sheet] = far.formulas
             if not far.bounded:
                 wb = self._trimmed(sheet, part, body, window)
         else:
@@ -328,6 +331,8 @@ class Package:
         """
         if not self.is_ooxml:
             return None
+        if sheet in self._formulas:  # the reading of the sheet found them
+            return set(self._formulas[sheet])
         part = self.sheet_parts.get(sheet)
         if part is None:
             return set()

@@ -10,7 +10,8 @@ import sys
 from ...atomic import atomic_output
 from ...consolidation import achievement, consolidate, write_consolidated
 from ...workbook.tidy import Row, read_tidy, write_tidy
-from ..console import print_ledger, progress_bar
+from ..console import progress_bar
+from ..ledger import print_ledger
 from ..options import add_period, add_profile, form_of, profile_of
 from ..registry_options import add_registry, registry_of
 
