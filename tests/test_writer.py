@@ -161,3 +161,22 @@ def test_consolidated_workbook_the_same_as_with_xlsxwriter_rewriting(tmp_path, s
     differ = [p for p in a if a[p] != b[p]]
     assert differ in ([], ["docProps/core.xml"]), differ
     assert len(formulas_of(tmp_path / "fast.xlsx")) > 1000
+
+
+def test_numbers_written_as_xlsxwriter_writes_them(tmp_path, stock_writer):
+    values = [0.1 + 0.2, 1 / 3, 1e20, -5, 123456789.123, 2.5e-9, 7, 10**15 + 1]
+
+    def book(path: Path) -> bytes:
+        wb = writer.Workbook(str(path))
+        fmt = wb.add_format({"num_format": "#,##0.##"})
+        ws = wb.add_worksheet()
+        for r, v in enumerate(values):
+            ws.write_number(r, 0, v, fmt)
+            ws.write_number(r, 1, v)  # no format: XlsxWriter's own path
+        wb.close()
+        return parts(path)["xl/worksheets/sheet1.xml"]
+
+    fast = book(tmp_path / "fast.xlsx")
+    stock_writer()
+    assert fast == book(tmp_path / "slow.xlsx")
+    assert b"<v>0.3333333333333333</v>" in fast

@@ -8,7 +8,10 @@ for those the rewrite changes nothing and is skipped. A formula calling anything
 future function, a name written in lower case, a word glued to a bracket in a text) goes
 through XlsxWriter's own path, so it keeps its prefix. Subclassing the workbook and worksheet
 is XlsxWriter's documented way to change them (``worksheet_class``); an XlsxWriter without
-``_prepare_formula`` gets its own worksheet, untouched.
+``_prepare_formula`` gets its own worksheet, untouched. Formatted numbers are written the same
+way with one string each instead of XlsxWriter's per-attribute escaping. tests/test_writer.py
+checks that every workbook unionxl writes is, part by part, what XlsxWriter's own worksheet
+writes.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import re
 
 import xlsxwriter
+from xlsxwriter import utility, worksheet
 from xlsxwriter.worksheet import Worksheet as _Worksheet
 
 # Excel 2007 functions: never "_xlfn." (tests/test_writer.py checks each against the installed
@@ -37,7 +41,22 @@ def plain(formula: str) -> bool:
     return all(name in CLASSIC or not name for name in _CALL.findall(formula))
 
 
+# A number cell as XlsxWriter stores it until the row is written (None: another XlsxWriter).
+_NUMBER = getattr(worksheet, "CellNumberTuple", None)
+_REF = getattr(utility, "xl_rowcol_to_cell_fast", utility.xl_rowcol_to_cell)
+
+
 class Worksheet(_Worksheet):
+    def _write_cell(self, row, col, cell):
+        # A formatted number (the bulk of a consolidation's detail sheet: a million at 2,000
+        # units) as XlsxWriter's own element, without escaping a cell reference and a style
+        # number, which have nothing to escape.
+        if type(cell) is _NUMBER and cell.format is not None:
+            self.fh.write(f'<c r="{_REF(row, col)}" s="{cell.format._get_xf_index()}">'
+                          f"<v>{cell.number:.16G}</v></c>")
+            return
+        super()._write_cell(row, col, cell)
+
     def _prepare_formula(self, formula, *args, **kwargs):
         if not plain(formula):
             return super()._prepare_formula(formula, *args, **kwargs)
@@ -52,4 +71,5 @@ class Worksheet(_Worksheet):
 
 
 class Workbook(xlsxwriter.Workbook):
-    worksheet_class = Worksheet if hasattr(_Worksheet, "_prepare_formula") else _Worksheet
+    worksheet_class = Worksheet if all(
+        hasattr(_Worksheet, m) for m in ("_prepare_formula", "_write_cell")) else _Worksheet
