@@ -1,166 +1,169 @@
 """Benchmark of ``unionxl consolidate`` (not a test; numbers go in the closing note).
 
-    python benchmarks/consolidate.py [--n 500] [--memory 200,2000] [--workdir DIR]
+    python benchmarks/consolidate.py [--n 2000] [--memory 200,2000] [--rounds 3]
+                                     [--tree after=. --tree before=../wt-before] [--workdir DIR]
 
-Generates N submissions of the term appendix (distinct units, realistic values), then times, in
-one run and on the same files:
+Generates N submissions of the term appendix, each its own unit with its own believable numbers
+(distinct files, not copies: a copy would let caches and the page cache flatter the figures),
+kept in ``--workdir`` for the next run. Then, as whole processes interleaved round after round
+on the same files:
   (a) a bare python-calamine read of every sheet of every file (the floor),
-  (b) a naive openpyxl pipeline (load each workbook, walk the data sheet, sum by key),
-  (c) unionxl end to end: gather, validate, match, roll up, write the consolidated workbook.
-Then peak memory (max RSS, workers included) of (c) in a fresh process for each size given to
-``--memory``. Figures are ratios measured in one run: these machines are noisy.
-Targets: (c) ≤ 4× (a) at N=500; (c) ≥ 5× faster than (b); memory(2000) ≤ 1.5× memory(200).
+  (b) ``unionxl consolidate`` of the folder with the units list, for every tree given.
+Wall and CPU time of the process tree (workers included), medians; then the peak memory of the
+whole process tree (PSS summed over the parent and its workers, sampled) for each size of
+``--memory``. A naive openpyxl pipeline is timed on a sample of 20 files for scale.
+Targets (issue 15): (b) ≤ 1.5× (a) in wall time and ≤ 2× in CPU at N=2000;
+memory(2000) ≤ 1.3× memory(200).
 """
 
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import random
-import subprocess
 import sys
 import tempfile
 import time
-import zipfile
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from unionxl.form import load_form  # noqa: E402
-from unionxl.form.sample import generate  # noqa: E402
-from unionxl.workbook.styles import FIXED_DATE  # noqa: E402
-from unionxl.workbook.template import write_template  # noqa: E402
+from benchmarks.procs import env_for, interleave, load, run  # noqa: E402
 
-FORM = load_form("phu-luc-nhiem-ky")
-BASES = 12  # distinct generated workbooks; copies get their own unit code
+FORM_ID = "phu-luc-nhiem-ky"
+BARE = ("import sys, pathlib, python_calamine\n"
+        "for p in sorted(pathlib.Path(sys.argv[1]).glob('*.xlsx')):\n"
+        "    wb = python_calamine.CalamineWorkbook.from_path(str(p))\n"
+        "    for name in wb.sheet_names:\n"
+        "        wb.get_sheet_by_name(name).to_python()\n")
 
 
 def code(i: int) -> str:
     return f"U{i:05d}"
 
 
-def make_inbox(folder: Path, n: int) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(7)
-    bases = []
-    for b in range(BASES):
-        path = folder / f"_base{b}.xlsx"
-        write_template(FORM, path, code(b), f"Đơn vị {code(b)}", data=generate(
-            FORM, rng, scale=0.3 + 3 * rng.random()), created=FIXED_DATE)
-        bases.append((code(b), path.read_bytes()))
-        path.unlink()
+def _write_unit(args: tuple[Path, int]) -> None:
+    from unionxl.form import load_form
+    from unionxl.form.sample import generate
+    from unionxl.workbook.styles import FIXED_DATE
+    from unionxl.workbook.template import write_template
+
+    folder, i = args
+    form = load_form(FORM_ID)
+    rng = random.Random(1000 + i)  # each unit its own numbers, the same on every run
+    write_template(form, folder / f"{code(i)}.xlsx", code(i), f"Đơn vị {code(i)}",
+                   data=generate(form, rng, scale=0.3 + 3 * rng.random()), created=FIXED_DATE)
+
+
+def make_inbox(folder: Path, n: int, workers: int = 2) -> Path:
+    """``folder/inbox-N``: units 0…N-1 (the first N of the largest inbox already made) and
+    ``units-N.csv``."""
     inbox = folder / f"inbox-{n}"
-    inbox.mkdir(exist_ok=True)
+    inbox.mkdir(parents=True, exist_ok=True)
+    bigger = sorted((p for p in folder.glob("inbox-*") if p != inbox),
+                    key=lambda p: -int(p.name.split("-")[1]))
+    todo = []
     for i in range(n):
-        old, data = bases[i % BASES]
-        (inbox / f"{code(i)}.xlsx").write_bytes(_recode(data, old, code(i)))
+        target = inbox / f"{code(i)}.xlsx"
+        if target.exists():
+            continue
+        source = next((b / target.name for b in bigger if (b / target.name).exists()), None)
+        if source is not None:
+            target.write_bytes(source.read_bytes())
+        else:
+            todo.append((inbox, i))
+    with ProcessPoolExecutor(workers) as pool:
+        list(pool.map(_write_unit, todo, chunksize=8))
     (folder / f"units-{n}.csv").write_text(
         "code,name\n" + "".join(f"{code(i)},Đơn vị {code(i)}\n" for i in range(n)),
         encoding="utf-8")
     return inbox
 
 
-def _recode(data: bytes, old: str, new: str) -> bytes:
-    """The same workbook for another unit: its code rewritten where the identity is kept."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w",
-                                                                   zipfile.ZIP_DEFLATED) as z:
-        for item in zin.infolist():
-            body = zin.read(item.filename)
-            if item.filename in ("xl/sharedStrings.xml", "docProps/custom.xml"):
-                body = body.replace(old.encode(), new.encode())
-            z.writestr(item, body)
-    return out.getvalue()
-
-
-def bare_calamine(files: list[Path]) -> float:
-    import python_calamine
-
-    start = time.perf_counter()
-    for p in files:
-        wb = python_calamine.CalamineWorkbook.from_path(str(p))
-        for name in wb.sheet_names:
-            wb.get_sheet_by_name(name).to_python()
-    return time.perf_counter() - start
-
-
 def naive_openpyxl(files: list[Path]) -> float:
     import openpyxl
 
+    from unionxl.form import load_form
+
+    form = load_form(FORM_ID)
     start = time.perf_counter()
     totals: dict[tuple[str, str], float] = {}
     for p in files:
-        ws = openpyxl.load_workbook(p)[FORM.sheet]
+        ws = openpyxl.load_workbook(p)[form.sheet]
         rows = list(ws.iter_rows(values_only=True))
         keys = next(r for r in rows if r[0] == "unionxl:keys")
         for r in rows:
-            if r[0] and FORM.has(str(r[0])) and FORM.indicator(str(r[0])).is_input:
+            if r[0] and form.has(str(r[0])) and form.indicator(str(r[0])).is_input:
                 for k, v in zip(keys, r):
-                    if isinstance(v, (int, float)) and k in FORM.period_keys:
+                    if isinstance(v, (int, float)) and k in form.period_keys:
                         totals[(r[0], k)] = totals.get((r[0], k), 0.0) + v
     return time.perf_counter() - start
 
 
-def unionxl_end_to_end(inbox: Path, units: Path, out: Path) -> tuple[float, dict]:
-    from unionxl.consolidation import consolidate, load_registry, write_consolidated
-
-    start = time.perf_counter()
-    run = consolidate([inbox], load_registry(units))
-    write_consolidated(run, out, "TINH", "Tỉnh")
-    elapsed = time.perf_counter() - start
-    stats = {k: sum(r.status == k for r in run.ledger) for k in ("accepted", "rejected")}
-    return elapsed, stats
-
-
-def peak_memory(folder: Path, n: int) -> float:
-    """Max RSS in MiB of a fresh process running the end-to-end job (workers included)."""
-    inbox = make_inbox(folder, n) if not (folder / f"inbox-{n}").exists() else \
-        folder / f"inbox-{n}"
-    code_ = (f"import sys, resource; sys.path.insert(0, {str(ROOT)!r});"
-             "from benchmarks.consolidate import unionxl_end_to_end as e;"
-             f"from pathlib import Path; e(Path({str(inbox)!r}), "
-             f"Path({str(folder / f'units-{n}.csv')!r}), Path({str(folder / 'm.xlsx')!r}));"
-             # VmHWM, not ru_maxrss, for this process: ru_maxrss survives exec and would
-             # report the (larger) benchmark parent's peak.
-             "s = int(next(l for l in open('/proc/self/status') if l.startswith('VmHWM'))"
-             ".split()[1]);"
-             "c = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss;"
-             "print(max(s, c))")
-    out = subprocess.run([sys.executable, "-c", code_], capture_output=True, text=True,
-                         check=True)
-    return int(out.stdout.strip().splitlines()[-1]) / 1024
+def consolidate_cmd(tree: Path, folder: Path, n: int, label: str) -> list[str]:
+    return [sys.executable, "-m", "unionxl", "consolidate", str(folder / f"inbox-{n}"),
+            "--units", str(folder / f"units-{n}.csv"), "--term", "2018-2023",
+            "-o", str(folder / f"out-{label}-{n}.xlsx")]
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=500)
+    ap.add_argument("--n", type=int, default=2000)
     ap.add_argument("--memory", default="200,2000")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--tree", action="append", default=[],
+                    help="LABEL=DIR, a checkout of unionxl (repeatable; default: this one)")
     ap.add_argument("--workdir")
+    ap.add_argument("--generate-only", action="store_true")
     args = ap.parse_args()
+    trees = {k: Path(v).resolve() for k, v in (t.split("=", 1) for t in args.tree)} or {
+        "unionxl": ROOT}
     tmp = tempfile.TemporaryDirectory(prefix="unionxl-bench-")
     folder = Path(args.workdir or tmp.name)
-    inbox = make_inbox(folder, args.n)
-    files = sorted(inbox.glob("*.xlsx"))
-    e2e, stats = unionxl_end_to_end(inbox, folder / f"units-{args.n}.csv", folder / "out.xlsx")
-    bare = bare_calamine(files)
-    naive = naive_openpyxl(files)
-    result = {
-        "n": args.n,
-        "seconds": {"bare_calamine": round(bare, 2), "naive_openpyxl": round(naive, 2),
-                    "unionxl_end_to_end": round(e2e, 2)},
-        "ratios": {"unionxl / bare read (target ≤ 4)": round(e2e / bare, 2),
-                   "naive openpyxl / unionxl (target ≥ 5)": round(naive / e2e, 2)},
-        "ledger": stats,
-    }
-    sizes = [int(x) for x in args.memory.split(",") if x]
-    if sizes:
-        mem = {n: round(peak_memory(folder, n), 1) for n in sizes}
-        result["peak_memory_mib"] = mem
-        if len(sizes) >= 2:
-            result["ratios"][f"memory {sizes[-1]} / {sizes[0]} (target ≤ 1.5)"] = round(
-                mem[sizes[-1]] / mem[sizes[0]], 2)
+    sizes = sorted({args.n, *(int(x) for x in args.memory.split(",") if x)}, reverse=True)
+    for n in sizes:
+        make_inbox(folder, n)
+    if args.generate_only:
+        return 0
+    inbox = folder / f"inbox-{args.n}"
+    cases = {"bare calamine read": lambda: run([sys.executable, "-c", BARE, str(inbox)])}
+    for label, tree in trees.items():
+        cases[f"{label}: consolidate"] = (
+            lambda t=tree, lb=label: run(consolidate_cmd(t, folder, args.n, lb), env_for(t)))
+    for label, tree in trees.items():  # warm-up: byte code written
+        run([sys.executable, "-m", "unionxl", "--version"], env_for(tree))
+    loads = [load()]
+    series = interleave(cases, args.rounds, lambda i: loads.append(load()))
+    bare = series["bare calamine read"]
+    result: dict = {"n": args.n, "rounds": args.rounds, "load (1, 5, 15 min)": loads,
+                    "median wall s": {k: round(s.median("wall"), 2) for k, s in series.items()},
+                    "median cpu s": {k: round(s.median("cpu"), 2) for k, s in series.items()},
+                    "ratios": {}}
+    for label in trees:
+        s = series[f"{label}: consolidate"]
+        result["ratios"][f"{label}: consolidate / bare read, wall (target ≤ 1.5)"] = round(
+            s.median("wall") / bare.median("wall"), 2)
+        result["ratios"][f"{label}: consolidate / bare read, cpu (target ≤ 2)"] = round(
+            s.median("cpu") / bare.median("cpu"), 2)
+    mem_sizes = sorted(int(x) for x in args.memory.split(",") if x)
+    if mem_sizes:
+        peaks: dict = {}
+        mem_cases = {f"{label}: N={n}": (lambda t=tree, lb=label, n=n: run(
+            consolidate_cmd(t, folder, n, lb), env_for(t), memory=True))
+            for label, tree in trees.items() for n in mem_sizes}
+        mem = interleave(mem_cases, max(1, args.rounds - 1))
+        for label in trees:
+            peaks[label] = {n: round(mem[f"{label}: N={n}"].median("peak_mib"), 1)
+                            for n in mem_sizes}
+            if len(mem_sizes) >= 2:
+                lo, hi = mem_sizes[0], mem_sizes[-1]
+                result["ratios"][f"{label}: memory {hi} / {lo} (target ≤ 1.3)"] = round(
+                    peaks[label][hi] / peaks[label][lo], 2)
+        result["peak memory of the process tree, PSS MiB"] = peaks
+    sample = sorted(inbox.glob("*.xlsx"))[:20]
+    result["naive openpyxl, 20 files, s"] = round(naive_openpyxl(sample), 2)
     print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0
 
