@@ -86,7 +86,7 @@ def main() -> int:
     inputs = make_inputs(folder)
     all_cases = {label: cases(label, Path(tree).resolve(), inputs, folder)
                  for label, tree in trees.items()}
-    for label, cs in all_cases.items():  # warm-up: byte code written, caches filled
+    for cs in all_cases.values():  # warm-up: byte code written, caches filled
         for name in ("--version", "validate"):
             cs[name]()
     loads = [load()]

@@ -132,7 +132,7 @@ def main() -> int:
     for label, tree in trees.items():
         cases[f"{label}: consolidate"] = (
             lambda t=tree, lb=label: run(consolidate_cmd(t, folder, args.n, lb), env_for(t)))
-    for label, tree in trees.items():  # warm-up: byte code written
+    for tree in trees.values():  # warm-up: byte code written
         run([sys.executable, "-m", "unionxl", "--version"], env_for(tree))
     loads = [load()]
     series = interleave(cases, args.rounds, lambda i: loads.append(load()))
