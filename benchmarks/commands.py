@@ -1,14 +1,15 @@
 """Benchmark of the single-workbook commands, each a fresh process as a ribbon click starts one
 (not a test; figures go in the closing note).
 
-    python benchmarks/commands.py [--tree after=. --tree before=../wt-before] [--rounds 7]
+    python benchmarks/commands.py [--tree before=../wt-before --tree after=.] [--rounds 7]
                                   [--demo-rounds 3] [--workdir DIR]
 
 For every tree (a checkout of unionxl; default: this one), interleaved round after round:
 ``unionxl --version`` (the floor: Python and the package starting), ``validate`` of one unit
 workbook, ``template --data`` (a unit workbook from a CSV), ``fill`` (every formula rewritten
 into a copy) and ``demo``. Medians of wall and CPU time (the whole process tree), and each
-command over ``--version`` of the same tree. Targets (issue 15): validate ≤ 2.5×, template
+command over ``--version`` of the same tree, and the second tree's wall time over the first's
+(name the "before" tree first). Targets (issue 15): validate ≤ 2.5×, template
 --data and fill ≤ 3×, demo ≤ 25×.
 """
 

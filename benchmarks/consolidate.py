@@ -1,7 +1,7 @@
 """Benchmark of ``unionxl consolidate`` (not a test; numbers go in the closing note).
 
     python benchmarks/consolidate.py [--n 2000] [--memory 200,2000] [--rounds 3]
-                                     [--tree after=. --tree before=../wt-before] [--workdir DIR]
+                                     [--tree before=../wt-before --tree after=.] [--workdir DIR]
 
 Generates N submissions of the term appendix, each its own unit with its own believable numbers
 (distinct files, not copies: a copy would let caches and the page cache flatter the figures),
