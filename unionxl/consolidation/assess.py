@@ -37,6 +37,7 @@ class Submission:
     unknown: Issue | None = None  # why a unit of the registry is not counted here
     store: ValueStore | None = field(default=None, repr=False)
     offset: int = -1  # where this submission's values start in the store
+    identity: dict[str, str] = field(default_factory=dict)  # what the workbook says it is
 
     def pack(self, store: ValueStore) -> None:
         """Move the values to the on-disk store (one float per indicator × key, NaN = blank):
@@ -109,7 +110,12 @@ def _assess(source: Source) -> Submission:
     if rep.form is not None and rep.map == template_map(rep.form):
         rep.map = None  # the usual layout: nothing to keep per file (found again from the form)
     saved = pkg.saved_at() if rep.status != "unreadable" else None
-    return Submission(source, rep, saved=saved, sent=source.sent)
+    sub = Submission(source, rep, saved=saved, sent=source.sent,
+                     identity=pkg.custom_properties())
+    if sub.identity.get("approval") == "pending":  # a consolidated book still waiting below
+        rep.issues.insert(0, make("lower-level-pending", detail=sub.identity.get(
+            "approval_detail") or "không rõ"))
+    return sub
 
 
 def _adopted(pkg: Package, rep: FileReport) -> FileReport | None:

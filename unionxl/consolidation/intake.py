@@ -18,7 +18,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .mail import MailRefused, eml_attachments, msg_attachments
+from .mail import Mail, MailRefused, eml_attachments, msg_attachments
 
 WORKBOOK_EXT = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 MAIL_EXT = {".eml", ".msg"}
@@ -43,6 +43,7 @@ class Source:
     detail: str = ""
     sent: dt.datetime | None = None  # the Date of the e-mail that carried it (UTC)
     technical: str = ""  # what a library said, for the JSON only
+    mail: Mail | None = None  # the e-mail's envelope, for the season's register and replies
 
 
 @dataclass
@@ -72,10 +73,16 @@ class _Refused(Exception):
 
 
 class _Gatherer:
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, exclude: tuple[Path, ...] = ()) -> None:
         self.workdir = workdir
         self.out = Gathered()
         self.count = 0
+        self.exclude = tuple(p.resolve() for p in exclude)
+
+    def excluded(self, path: Path) -> bool:
+        """unionxl's own outputs in the inbox (result, register, reply drafts) are not mail."""
+        path = path.resolve()
+        return any(path == p or p in path.parents for p in self.exclude)
 
     def skip(self, name: str, origin: str, code: str, detail: str = "", technical: str = ""
              ) -> None:
@@ -94,7 +101,7 @@ class _Gatherer:
         try:
             if path.is_dir():
                 for child in sorted(path.rglob("*")):
-                    if child.is_file():
+                    if child.is_file() and not self.excluded(child):
                         self.guarded(child, str(child), child.relative_to(path).as_posix())
                 return
         except OSError as exc:
@@ -136,12 +143,13 @@ class _Gatherer:
             self.skip(name, origin, "not-a-workbook", f"phần mở rộng «{ext or 'không có'}»")
 
     def add_bytes(self, data: bytes, name: str, origin: str, depth: int,
-                  sent: dt.datetime | None, in_mail: bool) -> None:
+                  sent: dt.datetime | None, in_mail: bool, mail: Mail | None = None) -> None:
         ext = Path(name).suffix.lower()
         if Path(name.replace("\\", "/")).name.startswith("~$"):
             self.skip(name, origin, "lock-file")
         elif ext in WORKBOOK_EXT:
-            self.out.sources.append(Source(name, origin, self.store(name, data), sent=sent))
+            self.out.sources.append(Source(name, origin, self.store(name, data), sent=sent,
+                                           mail=mail))
         elif ext in MAIL_EXT or ext in ARCHIVE_EXT:
             self.add_container(data, ext, name, origin, depth, sent)
         elif not in_mail:  # a mail's other attachments (signatures, images) are not reports
@@ -200,7 +208,8 @@ class _Gatherer:
         found = eml_attachments(data) if ext == ".eml" else msg_attachments(data)
         before = len(self.out.workbooks)
         for att in found:
-            self.add_bytes(att.data, f"{name} › {att.name}", origin, depth + 1, att.sent, True)
+            self.add_bytes(att.data, f"{name} › {att.name}", origin, depth + 1, att.sent, True,
+                          att.mail)
         if len(self.out.workbooks) == before:
             names = ", ".join(f"«{a.name}»" for a in found[:5]) + (", …" if len(found) > 5
                                                                     else "")
@@ -218,8 +227,10 @@ def _decode_zip_name(info: zipfile.ZipInfo) -> str:
         return info.filename
 
 
-def gather(inputs: list[str | Path], workdir: Path) -> Gathered:
-    g = _Gatherer(workdir)
+def gather(inputs: list[str | Path], workdir: Path, exclude: tuple[Path, ...] = ()
+           ) -> Gathered:
+    """Every input, expanded; ``exclude`` names files and folders to pass over inside folders."""
+    g = _Gatherer(workdir, exclude)
     for item in inputs:
         g.add_path(Path(item), str(item))
     return g.out

@@ -30,36 +30,73 @@ class MailRefused(Exception):
     """The message cannot be read; the text (Vietnamese) says why."""
 
 
+@dataclass(frozen=True)
+class Mail:
+    """The envelope of the message a workbook came in (the innermost one when forwarded):
+    who to reply to and when it was sent, for the season's register and its replies."""
+
+    sender: str = ""  # an address: Reply-To, else From
+    sender_name: str = ""
+    date: str = ""  # ISO 8601 with the sender's UTC offset; "" when the mail has no Date
+    subject: str = ""
+    message_id: str = ""
+
+
 @dataclass
 class Attachment:
     name: str
     data: bytes
     sent: dt.datetime | None  # the Date of the message that carried it, in UTC
+    mail: Mail | None = None
 
 
 def eml_attachments(data: bytes) -> list[Attachment]:
     msg = email.message_from_bytes(data, policy=email.policy.default)
     out: list[Attachment] = []
-    _walk(msg, _date(msg), 0, out)
+    _walk(msg, _date(msg), envelope(msg), 0, out)
     return out
 
 
-def _walk(part: Message, sent: dt.datetime | None, depth: int, out: list[Attachment]) -> None:
+def _walk(part: Message, sent: dt.datetime | None, about: Mail, depth: int,
+          out: list[Attachment]) -> None:
     if part.get_content_type() == "message/rfc822":
         if depth >= MAX_NESTING:
             raise MailRefused("thư chuyển tiếp lồng nhau quá nhiều lớp")
         for inner in part.iter_parts():  # the forwarded message itself, walked once
-            _walk(inner, _date(inner) or sent, depth + 1, out)
+            _walk(inner, _date(inner) or sent, envelope(inner), depth + 1, out)
         return
     if part.is_multipart():
         for sub in part.iter_parts():
-            _walk(sub, sent, depth, out)
+            _walk(sub, sent, about, depth, out)
         return
     filename = part.get_filename()
     if filename:
         payload = part.get_payload(decode=True)
         _add(out, Attachment(str(filename), payload if isinstance(payload, bytes) else b"",
-                             sent))
+                             sent, about))
+
+
+def envelope(msg: Message) -> Mail:
+    """Sender, Date, subject and Message-ID of a parsed e-mail (headers that fail to parse are
+    left blank: a submission is never refused for its envelope)."""
+    def header(key: str) -> str:
+        try:
+            return str(msg.get(key, "") or "").strip()
+        except (ValueError, TypeError, IndexError):
+            return ""
+
+    name, address = email.utils.parseaddr(header("Reply-To") or header("From"))
+    if not address:
+        name, address = email.utils.parseaddr(header("From"))
+    when = ""
+    try:
+        parsed = email.utils.parsedate_to_datetime(header("Date")) if header("Date") else None
+        if parsed is not None:  # "-0000" (zone unknown) parses naive: taken as UTC
+            when = (parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+                    ).isoformat()
+    except (ValueError, TypeError, IndexError):
+        pass
+    return Mail(address, name, when, header("Subject"), header("Message-ID"))
 
 
 def _date(msg: Message) -> dt.datetime | None:
@@ -89,7 +126,8 @@ def msg_attachments(data: bytes) -> list[Attachment]:
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             entries = [e for e in ole.listdir(streams=True, storages=True)]
-            _msg_walk(ole, entries, [], _msg_time(ole, [], 32), 0, out)
+            _msg_walk(ole, entries, [], _msg_time(ole, [], 32), _msg_envelope(ole, []), 0,
+                      out)
     except MailRefused:
         raise
     except Exception as exc:  # olefile raises several types for damaged files
@@ -98,7 +136,8 @@ def msg_attachments(data: bytes) -> list[Attachment]:
 
 
 def _msg_walk(ole: olefile.OleFileIO, entries: list[list[str]], at: list[str],
-              sent: dt.datetime | None, depth: int, out: list[Attachment]) -> None:
+              sent: dt.datetime | None, about: Mail, depth: int, out: list[Attachment]
+              ) -> None:
     n = len(at)
     storages = sorted({e[n] for e in entries if len(e) > n + 1 and e[:n] == at
                        and e[n].startswith(_ATTACH)})
@@ -108,13 +147,29 @@ def _msg_walk(ole: olefile.OleFileIO, entries: list[list[str]], at: list[str],
             if depth >= MAX_NESTING:
                 raise MailRefused("thư chuyển tiếp lồng nhau quá nhiều lớp")
             inner = [*here, _EMBEDDED]
-            _msg_walk(ole, entries, inner, _msg_time(ole, inner, 24) or sent, depth + 1, out)
+            _msg_walk(ole, entries, inner, _msg_time(ole, inner, 24) or sent,
+                      _msg_envelope(ole, inner), depth + 1, out)
             continue
         blob = _stream(ole, here, "37010102")
         name = _name(ole, here)
         if blob is None or name is None:
             continue  # an OLE object or a link, not a file
-        _add(out, Attachment(name, blob, sent))
+        _add(out, Attachment(name, blob, sent, about))
+
+
+def _msg_envelope(ole: olefile.OleFileIO, at: list[str]) -> Mail:
+    """The envelope of an Outlook message, from the Internet headers it keeps
+    (PR_TRANSPORT_MESSAGE_HEADERS) or, failing that, its sender and subject properties."""
+    def prop(tag: str) -> str:
+        path = "/".join([*at, f"__substg1.0_{tag}"])
+        if not ole.exists(path) or ole.get_size(path) > 1024 * 1024:
+            return ""
+        return ole.openstream(path).read().decode("utf-16-le", "replace").rstrip("\x00")
+
+    headers = prop("007D001F")
+    if headers:
+        return envelope(email.message_from_string(headers, policy=email.policy.default))
+    return Mail(prop("5D01001F") or prop("0C1F001F"), prop("0C1A001F"), "", prop("0037001F"))
 
 
 def _stream(ole: olefile.OleFileIO, at: list[str], prop: str) -> bytes | None:

@@ -17,9 +17,12 @@ from ..workbook.styles import FONT, HEADER_FILL
 from ..workbook.template import write_template
 from ..workbook.writer import Workbook
 from .achievement import ACHIEVEMENT_VI
+from .approval import Mark, mark_without_register
 from .history_sheet import history_sheet
 from .run import STATUS_VI, Consolidation
+from .season_book import SeasonView, changes_sheet, first_page, history_block, rates_line
 from .store import value_block
+from .timeliness import TIMELINESS_VI, show_time
 
 CONSOLIDATED_SHEET = "TỔNG HỢP"
 LEDGER_SHEET = "Tình hình nộp báo cáo"
@@ -32,16 +35,23 @@ _STREAMED: list = []  # constant-memory worksheets whose temp file must be close
 
 def write_consolidated(run: Consolidation, out: str | Path, unit_code: str = "TONG-HOP",
                        unit_name: str = "",
-                       profile: Profile | str | None = None) -> SheetMap | None:
+                       profile: Profile | str | None = None,
+                       season: SeasonView | None = None) -> SheetMap | None:
+    """``season``: the round's register has been consulted (approval, timeliness, changes)."""
     if run.form is None:
         _ledger_only(run, out)
         return None
+    mark = season.mark if season is not None else _mark(run)
 
     def extra(wb, m: SheetMap) -> None:
         fmt = _Formats(wb)
-        _excluded_note(wb.get_worksheet_by_name(m.sheet), run, m, fmt)
-        _ledger_sheet(wb, run, fmt)
+        ws = wb.get_worksheet_by_name(m.sheet)
+        first_page(wb, ws, m.cols["tt"], m.cols["note"], mark)
+        _excluded_note(ws, run, m, fmt)
+        _ledger_sheet(wb, run, fmt, season)
         history_sheet(wb, run, fmt)
+        if season is not None:
+            changes_sheet(wb, season.changes, fmt)
         _detail_sheet(wb, run, m, fmt)
         _issues_sheet(wb, run, fmt)
         _chart_sheet(wb, run, fmt)
@@ -50,7 +60,8 @@ def write_consolidated(run: Consolidation, out: str | Path, unit_code: str = "TO
 
     try:
         return write_template(run.form, out, unit_code, unit_name or "BẢNG TỔNG HỢP",
-                              profile, run.totals, sheet=CONSOLIDATED_SHEET, extra=extra)
+                              profile, run.totals, sheet=CONSOLIDATED_SHEET, extra=extra,
+                              identity=mark.identity(season.round if season else None))
     finally:
         while _STREAMED:  # XlsxWriter closes these only when the whole book is streamed
             _STREAMED.pop()._opt_close()
@@ -62,9 +73,16 @@ def _ledger_only(run: Consolidation, out: str | Path) -> None:
     with atomic_output(out) as tmp:
         wb = Workbook(str(tmp))
         fmt = _Formats(wb)
-        _ledger_sheet(wb, run, fmt)
+        _ledger_sheet(wb, run, fmt, None)
         _issues_sheet(wb, run, fmt)
         wb.close()
+
+
+def _mark(run: Consolidation) -> Mark:
+    codes = [u.code for u in run.units] or sorted({s.unit_code for s in run.used} - {""})
+    lower = {s.unit_code: s.identity.get("waiting", "") for s in run.used
+             if s.identity.get("approval") == "pending"}
+    return mark_without_register(codes, lower)
 
 
 class _Formats:
@@ -72,6 +90,8 @@ class _Formats:
         base = {"font_name": FONT, "font_size": 11, "valign": "top"}
         self.title = wb.add_format({**base, "bold": True, "font_size": 13})
         self.note = wb.add_format({**base, "italic": True, "text_wrap": True})
+        self.lead = wb.add_format({**base, "italic": True})  # one line running across columns
+        self.hash = wb.add_format({**base, "border": 1, "font_size": 8})
         self.header = wb.add_format({**base, "bold": True, "border": 1, "text_wrap": True,
                                      "bg_color": HEADER_FILL, "align": "center"})
         self.cell = wb.add_format({**base, "border": 1, "text_wrap": True})
@@ -83,7 +103,9 @@ class _Formats:
             "rejected": wb.add_format({**base, "border": 1, "bg_color": "#FFC7CE"}),
             "held": wb.add_format({**base, "border": 1, "bg_color": "#F8CBAD"}),
             "missing": wb.add_format({**base, "border": 1, "bg_color": "#D9D9D9"}),
+            "locked": wb.add_format({**base, "border": 1, "bg_color": "#BDD7EE"}),
         }
+        self.late = wb.add_format({**base, "border": 1, "font_color": "#9C0006"})
 
 
 def _excluded_note(ws, run: Consolidation, m: SheetMap, f: _Formats) -> None:
@@ -100,31 +122,52 @@ def _excluded_note(ws, run: Consolidation, m: SheetMap, f: _Formats) -> None:
         ws.set_row(r + 1, 15 * (1 + len("; ".join(parts)) // 70))
 
 
-def _ledger_sheet(wb, run: Consolidation, f: _Formats) -> None:
+def _ledger_sheet(wb, run: Consolidation, f: _Formats, season: SeasonView | None) -> None:
     ws = wb.add_worksheet(LEDGER_SHEET)
     ws.write_string(0, 0, "TÌNH HÌNH NỘP BÁO CÁO", f.title)
     summary = ", ".join(f"{STATUS_VI[k].lower()}: {v}" for k, v in run.counts().items() if v)
     form = (f"Biểu mẫu {run.form.id} phiên bản {run.form.version}, nhiệm kỳ {run.form.term}"
             if run.form is not None else "Không có tệp nào đọc được là biểu mẫu unionxl")
-    ws.write_string(1, 0, f"{form}. {summary}.", f.note)
-    head = ["Mã đơn vị", "Tên đơn vị", "Tình trạng", "Tệp", "Lỗi", "Cảnh báo", "Ghi chú",
-            "Phiên bản", "SHA-256"]
-    widths = [11, 30, 20, 34, 6, 8, 60, 8, 20]
+    ws.write_string(1, 0, f"{form}. {summary}.", f.lead)
+    if season is not None:
+        ws.write_string(2, 0, f"Kỳ báo cáo «{season.round.name}» (sổ theo dõi "
+                        f"{season.register}). {rates_line(season.rates)}", f.lead)
+    head = ["Mã đơn vị", "Tên đơn vị", "Tình trạng", "Lần gửi", "Nhận lúc", "Thời hạn",
+            "Duyệt", "Tệp", "Lỗi", "Cảnh báo", "Ô thay đổi", "Ghi chú", "Phiên bản", "SHA-256"]
+    widths = [11, 28, 18, 6, 16, 11, 24, 30, 6, 8, 8, 50, 8, 50]
     for c, (h, w) in enumerate(zip(head, widths, strict=True)):
         ws.write_string(3, c, h, f.header)
         ws.set_column(c, c, w)
     for r, row in enumerate(run.ledger, start=4):
         st = f.status.get(row.status, f.cell)
-        values = [row.unit_code, row.unit_name, STATUS_VI[row.status], row.file]
+        timely = TIMELINESS_VI.get(row.timeliness, "")
+        values = [row.unit_code, row.unit_name, STATUS_VI[row.status],
+                  str(row.version or ""), show_time(row.received), timely, row.approval,
+                  row.file]
         for c, v in enumerate(values):
-            ws.write_string(r, c, v, st if c == 2 else f.cell)
-        ws.write_number(r, 4, row.errors, f.num)
-        ws.write_number(r, 5, row.warnings, f.num)
-        ws.write_string(r, 6, row.note, f.cell)
-        ws.write_string(r, 7, row.form_version, f.cell)
-        ws.write_string(r, 8, row.sha256, f.cell)
+            ws.write_string(r, c, v, st if c == 2 else f.late if c == 5 and
+                            row.timeliness == "late" else f.cell)
+        ws.write_number(r, 8, row.errors, f.num)
+        ws.write_number(r, 9, row.warnings, f.num)
+        if row.changes:
+            ws.write_number(r, 10, row.changes, f.num)
+        else:
+            ws.write_blank(r, 10, None, f.num)
+        ws.write_string(r, 11, row.note, f.cell)
+        ws.write_string(r, 12, row.form_version, f.cell)
+        ws.write_string(r, 13, row.sha256, f.hash)
+        lines = max(len(row.note) / 50, len(row.approval) / 24, len(row.file) / 30,
+                    len(row.unit_name) / 28, 1)
+        ws.set_row(r, 15 * int(lines + 0.99))
+    last = 3 + len(run.ledger)
     ws.freeze_panes(4, 2)
-    ws.autofilter(3, 0, 3 + len(run.ledger), len(head) - 1)
+    ws.autofilter(3, 0, last, len(head) - 1)
+    if season is not None and season.history:
+        history_block(ws, last + 3, season, f)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(3)
 
 
 def _detail_sheet(wb, run: Consolidation, m: SheetMap, f: _Formats) -> None:

@@ -48,6 +48,7 @@ class Unit:
     valid_from: date | None = None
     valid_to: date | None = None  # last day; None: still in place
     row: int = 0  # where it is in the registry file, for messages
+    email: str = ""  # where replies go when a return did not come by e-mail
 
     def active(self, on: date) -> bool:
         return ((self.valid_from is None or self.valid_from <= on)

@@ -1,7 +1,7 @@
 """Reading and checking the unit registry an officer keeps by hand (CSV, or one Excel
 workbook with a sheet of units and a sheet of changes).
 
-Units: ``code, name, kind, parent, valid_from, valid_to`` (Vietnamese headers too: mã, tên,
+Units: ``code, name, kind, parent, valid_from, valid_to[, email]`` (Vietnamese headers too: mã, tên,
 loại, cấp trên, từ ngày, đến ngày). Changes: ``date, event, from, to, share, basis, note``
 (ngày, biến động, đơn vị cũ, đơn vị mới, tỷ lệ, căn cứ, ghi chú). A plain ``code,name`` list
 is a registry without dates. Every problem — a bad date, overlapping spans, a parent or
@@ -34,6 +34,7 @@ UNIT_COLUMNS = {
     "kind": ("kind", "loại", "loại đơn vị"), "parent": ("parent", "cấp trên", "mã cấp trên"),
     "valid_from": ("valid_from", "từ ngày", "hiệu lực từ"),
     "valid_to": ("valid_to", "đến ngày", "hiệu lực đến"),
+    "email": ("email", "e-mail", "thư điện tử"),
 }
 CHANGE_COLUMNS = {
     "date": ("date", "ngày", "ngày hiệu lực"), "event": ("event", "biến động", "loại biến động"),
@@ -190,7 +191,8 @@ def _units(table: _Table) -> list[Unit]:
         parent = str(rec.get("parent") or "").strip()
         if parent == code:
             raise table.fail(n, f"đơn vị {code} không thể là cấp trên của chính nó")
-        units.append(Unit(code, name, parent, kind, start, end, n))
+        units.append(Unit(code, name, parent, kind, start, end, n,
+                          str(rec.get("email") or "").strip()))
     if not units:
         raise table.fail(None, "danh sách đơn vị rỗng (cần cột code,name)")
     return units

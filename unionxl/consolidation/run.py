@@ -50,10 +50,12 @@ STATUS_VI = {
     "missing": "Chưa nộp",
     "superseded": "Bản trùng (không dùng)",
     "held": "Chờ chọn bản",
+    "locked": "Chờ mở khóa",  # a version sent after approval (the season's register)
     "unknown_unit": "Đơn vị lạ",
     "ignored": "Bỏ qua",
 }
 IN_TOTALS = ("accepted", "accepted_with_warnings")
+Units = Registry | list[Unit] | None
 
 
 @dataclass
@@ -68,6 +70,12 @@ class LedgerRow:
     warnings: int = 0
     note: str = ""
     code: str = ""  # the issue code that decided the row (the first error, or why ignored)
+    # what the season's register adds (blank without one)
+    received: str = ""  # ISO time the version arrived
+    timeliness: str = ""  # on_time | late | missing
+    version: int = 0  # 1, 2, … in the order the register received the unit's versions
+    approval: str = ""  # said in Vietnamese: approved by whom and when, or reopened
+    changes: int = 0  # input cells changed since the unit's previous version
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.__dict__, "status_vi": STATUS_VI[self.status]}
@@ -85,6 +93,7 @@ class Consolidation:
     registry: Registry | None = None
     on: date | None = None  # the report date: the last day of the form's last period
     history: Carried | None = None
+    store: ValueStore | None = field(default=None, repr=False)
 
     @property
     def used(self) -> list[Submission]:
@@ -150,30 +159,36 @@ def _iso(when: dt.datetime | None) -> str:
     return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if when else ""
 
 
-def consolidate(inputs: list[str | Path], units: Registry | list[Unit] | None = None,
+def consolidate(inputs: list[str | Path], units: Units | Callable[[Form], Units] = None,
                 form: Form | None = None, workers: int | None = None,
                 progress: Callable[[int, int, str], None] | None = None,
                 now: dt.datetime | None = None, budget: float = FILE_BUDGET,
-                root: str | None = None, history: list[Row] | None = None) -> Consolidation:
-    """``units``: the registry (or a plain list); ``root``: the consolidating body's code;
-    ``history``: earlier years of the same form, unit by unit (tidy rows); ``now`` (UTC) judges
-    future dates; ``budget`` bounds the seconds one file may take."""
+                root: str | None = None, history: list[Row] | None = None,
+                exclude: tuple[Path, ...] = (),
+                on_file: Callable[[Submission], None] | None = None) -> Consolidation:
+    """``units``: the registry (or a plain list), or a function of the form the run settles on
+    that gives it (the season's register keeps the units of each round); ``root``: the
+    consolidating body's code; ``history``: earlier years of the same form, unit by unit (tidy
+    rows); ``now`` (UTC) judges future dates; ``budget`` bounds the seconds one file may take;
+    ``exclude`` names unionxl's own outputs inside input folders; ``on_file`` sees each
+    submission while its file still exists (the register keeps a copy)."""
     store = ValueStore()
     scratch = Path(tempfile.gettempdir())
     sweep_stale(scratch, "unionxl-")  # what a killed run left behind
     try:
         with tempfile.TemporaryDirectory(prefix=f"unionxl-{os.getpid()}-", dir=scratch) as tmp:
-            gathered = gather(inputs, Path(tmp))
-            subs = _assess_all(gathered.workbooks, workers, progress, store, budget)
+            gathered = gather(inputs, Path(tmp), exclude)
+            subs = _assess_all(gathered.workbooks, workers, progress, store, budget, on_file)
         chosen = form or _majority_form(subs)
+        given = units(chosen) if callable(units) else units
     except BaseException:
         store.close()
         raise
-    registry = Registry(units) if isinstance(units, list) else units
+    registry = Registry(given) if isinstance(given, list) else given
     on = chosen.periods[-1].end if chosen is not None else None
     run = Consolidation(chosen, subs, [s for s in gathered.sources if s.skipped],
                         units=registry.expected(root, on) if registry and on else [],
-                        registry=registry, on=on)
+                        registry=registry, on=on, store=store)
     weakref.finalize(run, store.close)  # the values file lives as long as the result
     distrust_future(subs, now or dt.datetime.now(dt.timezone.utc))
     _check_form(run)
@@ -183,14 +198,21 @@ def consolidate(inputs: list[str | Path], units: Registry | list[Unit] | None = 
         run.history = carry(registry, history, chosen, on)
         history_checks(run.history, run.submissions)
     _statuses(run)
+    tally(run)
+    return run
+
+
+def tally(run: Consolidation) -> None:
+    """The ledger and the totals from the submissions' statuses (again after the register
+    has had its say)."""
     run.ledger = _ledger(run)
     run.totals = _sum(run)
-    return run
 
 
 def _assess_all(books: list[Source], workers: int | None,
                 progress: Callable[[int, int, str], None] | None,
-                store: ValueStore, budget: float) -> list[Submission]:
+                store: ValueStore, budget: float,
+                on_file: Callable[[Submission], None] | None = None) -> list[Submission]:
     """Each file in a worker process of its own turn (one file in the process itself): a file
     that kills its worker or runs past ``budget`` costs only itself."""
     workers = max(1, workers if workers is not None else min(2, os.cpu_count() or 1))
@@ -203,14 +225,17 @@ def _assess_all(books: list[Source], workers: int | None,
         if isinstance(sub, Lost):
             code = "worker-crashed" if sub.why == CRASHED else "file-too-slow"
             sub = failed(books[i], make(code, detail=sub.detail, technical=sub.detail))
-        out[i] = _lean(sub, store)
+        out[i] = _lean(sub, store, on_file)
         if progress:
             progress(n, len(books), books[i].name)
     return [s for s in out if s is not None]
 
 
-def _lean(sub: Submission, store: ValueStore) -> Submission:
+def _lean(sub: Submission, store: ValueStore,
+          on_file: Callable[[Submission], None] | None = None) -> Submission:
     """Keep the issues in memory, the numbers on disk: memory stays flat as files grow."""
+    if on_file is not None:
+        on_file(sub)
     sub.source.path = None  # the temporary copy is gone after the run
     sub.pack(store)
     return sub

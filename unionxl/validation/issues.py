@@ -158,6 +158,13 @@ _KINDS = [
          "Đơn vị gửi {detail}; không xác định được bản nào mới hơn nên chưa bản nào được tổng "
          "hợp. Hãy giữ lại đúng một bản (xóa hoặc chuyển các bản kia ra khỏi thư mục) rồi tổng "
          "hợp lại."),
+    Kind("held-after-approval", "Bản gửi lại sau khi đã duyệt", "warning",
+         "Báo cáo của đơn vị đã được duyệt ({detail}); bản gửi sau này khác bản đã duyệt nên "
+         "chưa được dùng: chờ mở khóa. Nếu đồng ý dùng bản mới, mở khóa kèm lý do (unionxl "
+         "approve --reopen) rồi tổng hợp lại."),
+    Kind("lower-level-pending", "Cấp dưới chưa duyệt đủ", "warning",
+         "Bảng tổng hợp này chưa được lập hoàn toàn từ báo cáo đã duyệt ở cấp dưới ({detail}); "
+         "số liệu còn có thể thay đổi."),
     # -- rules ------------------------------------------------------------------------------
     Kind("rule-violation", "Vi phạm quy tắc kiểm tra", "error",
          "{rule_text} ({check}; năm {period}: {left} {op} {right} không đúng)."),

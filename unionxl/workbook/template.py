@@ -50,12 +50,14 @@ class Identity:
     unit_name: str = ""
     province: str = ""
     entities: str = ""  # per-unit forms: the rows' units as JSON [[code, name], …]
+    extra: tuple[tuple[str, str], ...] = ()  # e.g. a consolidated book's round and approval
 
     def as_rows(self) -> list[tuple[str, str]]:
         rows = [
             ("form_id", self.form_id), ("form_version", str(self.form_version)),
             ("term", self.term), ("unit_code", self.unit_code), ("unit_name", self.unit_name),
             ("province", self.province), ("generator", f"unionxl {__version__}"),
+            *self.extra,
         ]
         return rows + ([("entities", self.entities)] if self.entities else [])
 
@@ -97,12 +99,14 @@ def write_template(
     created: datetime | None = None,
     sheet: str | None = None,
     extra: Callable[[Any, SheetMap], None] | None = None,
+    identity: Mapping[str, str] | None = None,
 ) -> SheetMap:
     """Write a data-entry workbook for ``form``; returns where every cell is.
 
     ``profile`` (or a province name) gives the province's text; ``sheet`` renames the data
     sheet (the consolidated workbook's "TỔNG HỢP"); ``extra`` adds sheets to the same workbook
-    before it is closed.
+    before it is closed; ``identity`` adds entries to the workbook's identity (sheet
+    ``_unionxl`` and document properties).
     """
     data = data or {}
     prof = as_profile(profile)
@@ -114,7 +118,8 @@ def write_template(
         wb = Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False})
         ident = Identity(form.id, form.version, form.term, unit_code, unit_name,
                          prof.province, json.dumps(form.entities, ensure_ascii=False)
-                         if form.per_unit else "")
+                         if form.per_unit else "",
+                         tuple((identity or {}).items()))
         # XlsxWriter labels the time UTC ("Z"): give it UTC, not the local clock
         _properties(wb, form, prof, ident,
                     created or datetime.now(timezone.utc).replace(tzinfo=None))
