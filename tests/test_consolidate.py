@@ -33,6 +33,7 @@ from unionxl.form import load_form
 from unionxl.form.sample import generate
 from unionxl.text import name_key
 from unionxl.workbook.layout import META_SHEET, scan, template_map
+from unionxl.workbook.package import Package
 from unionxl.workbook.template import write_template
 from unionxl.workbook.tidy import Row, read_tidy, write_tidy
 
@@ -279,7 +280,19 @@ def test_multi_level_equals_all_at_once(tmp_path):
                  str(units_a), "--unit", "D1", "--unit-name", "Khối huyện"]) == 0
     assert main(["consolidate", str(b), "-o", str(tmp_path / "d2.xlsx"), "--units",
                  str(units_b), "--unit", "D2", "--unit-name", "Khối ngành"]) == 0
-    top = consolidate([tmp_path / "d1.xlsx", tmp_path / "d2.xlsx"], load_registry(units_ab))
+    d1, d2 = tmp_path / "d1.xlsx", tmp_path / "d2.xlsx"
+    top = consolidate([d1, d2], load_registry(units_ab))
+    # built from returns nobody approved yet: the level above is told, unit by unit below
+    assert [r.status for r in top.ledger] == ["accepted_with_warnings"] * 2
+    assert all("lower-level-pending" in [i.code for i in s.report.issues] for s in top.used)
+    assert main(["consolidate", str(d1), str(d2), "-o", str(tmp_path / "top" / "t.xlsx"),
+                 "--units", str(units_ab), "--unit", "TINH"]) == 0
+    waiting = Package.read(tmp_path / "top" / "t.xlsx").custom_properties()["waiting"]
+    assert waiting.split(", ") == ["D1", *[f"D1›{c}" for c in codes[:9]], "D2",
+                                   *[f"D2›{c}" for c in codes[9:]]]
+    assert main(["approve", str(d1), "--all"]) == 0
+    assert main(["approve", str(d2), "--all"]) == 0
+    top = consolidate([d1, d2], load_registry(units_ab))
     flat = consolidate([a, b], REGISTRY, root=ROOT)
     assert [r.status for r in top.ledger] == ["accepted", "accepted"]
     got, want = top.consolidated(), flat.consolidated()

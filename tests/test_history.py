@@ -171,9 +171,10 @@ def test_the_workbook_shows_the_carried_history(season):
     assert chu and chu[0][9] == "= BG09 + BG10"
     lucnam = [r for r in rows if r[0] == "X-LUCNAM" and r[2] == "3" and r[4] == "2024"]
     assert lucnam[0][5] == "không so sánh được" and "BG07" in lucnam[0][9]
-    ledger = [r for r in wb["Tình hình nộp báo cáo"].iter_rows(values_only=True)
-              if r[0] == "CDKCN"]
-    assert "Tệp ghi BG11" in ledger[0][6]
+    sheet = list(wb["Tình hình nộp báo cáo"].iter_rows(values_only=True))
+    note = next(r for r in sheet if r[0] == "Mã đơn vị").index("Ghi chú")
+    ledger = [r for r in sheet if r[0] == "CDKCN"]
+    assert "Tệp ghi BG11" in ledger[0][note]
 
 
 def test_the_tidy_output_is_next_year_history(season):

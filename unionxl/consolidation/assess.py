@@ -110,8 +110,11 @@ def _assess(source: Source) -> Submission:
     if rep.form is not None and rep.map == template_map(rep.form):
         rep.map = None  # the usual layout: nothing to keep per file (found again from the form)
     saved = pkg.saved_at() if rep.status != "unreadable" else None
-    sub = Submission(source, rep, saved=saved, sent=source.sent,
-                     identity=pkg.custom_properties())
+    try:  # a consolidated book's approval state; unsafe or broken XML is the validator's say
+        identity = pkg.custom_properties() if rep.status != "unreadable" else {}
+    except UnionxlError:
+        identity = {}
+    sub = Submission(source, rep, saved=saved, sent=source.sent, identity=identity)
     if sub.identity.get("approval") == "pending":  # a consolidated book still waiting below
         rep.issues.insert(0, make("lower-level-pending", detail=sub.identity.get(
             "approval_detail") or "không rõ"))

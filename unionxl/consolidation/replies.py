@@ -81,8 +81,10 @@ def write_replies(reg: Register, rnd: Round, form: Form, states: dict[str, UnitS
         todo: list[tuple[str, Version | None]] = []
         if st.main is None:
             todo.append(("reminder", None))
-        elif (st.main.id, _kind(st.main)) not in done:
-            todo.append((_kind(st.main), st.main))
+        else:  # a reminder left from an earlier run must not be sent by mistake
+            (folder / f"{_safe(st.code)}_{FILE_KIND['reminder']}.eml").unlink(missing_ok=True)
+            if (st.main.id, _kind(st.main)) not in done:
+                todo.append((_kind(st.main), st.main))
         if st.held is not None and (st.held.id, "held") not in done:
             todo.append(("held", st.held))
         for kind, v in todo:
@@ -213,8 +215,9 @@ def _held(ctx: Context, st: UnitState, v: Version | None) -> list[str]:
     return [f"{ctx.office} đã nhận bản gửi lại (lần {v.seq}, «{v.name}», lúc "
             f"{_arrival(v, ctx)}).",
             f"Báo cáo lần {st.used.seq} của đơn vị đã được duyệt và đang được dùng để tổng "
-            "hợp; bản mới khác bản đã duyệt nên chưa được dùng cho đến khi được xem xét và "
-            "mở khóa.", "Nếu bản mới sửa sai sót, đề nghị đơn vị báo lý do sửa để được mở khóa.",
+            "hợp. Bản mới khác bản đã duyệt nên đang chờ mở khóa: chưa được dùng cho đến khi "
+            f"{ctx.office} xem xét và đồng ý mở khóa.",
+            "Đề nghị đơn vị cho biết lý do sửa (ô nào, vì sao) để được xem xét mở khóa.",
             f"Mã kiểm tra SHA-256 của bản mới: {v.sha256}"]
 
 

@@ -51,7 +51,7 @@ class RoundOptions:
 @dataclass
 class RoundResult:
     run: Consolidation
-    season: SeasonView
+    season: SeasonView | None  # None when no file was a form (nothing was registered)
     register: Path
     replies_dir: Path
     drafts: list[Draft] = field(default_factory=list)
@@ -96,7 +96,9 @@ def consolidate_round(inputs: list[str | Path], out: str | Path,
     with Register(path) as reg, Spool(reg) as spool:
         chosen: list[Round] = []
 
-        def expected(form: Form) -> Registry | list[Unit] | None:
+        def expected(form: Form | None) -> Registry | list[Unit] | None:
+            if form is None:  # no file is a form: nothing to register
+                return units
             rnd = _round(reg, form, opts, out)
             chosen.append(rnd)
             if units:
@@ -106,9 +108,9 @@ def consolidate_round(inputs: list[str | Path], out: str | Path,
         exclude = (out, path, path.with_name(path.name + "-journal"), out.parent / REPLIES_DIR)
         run = consolidate(inputs, expected, form, workers, progress, now=now, root=opts.office,
                           history=history, exclude=exclude, on_file=spool)
-        if not chosen:  # no file could be read as a form: nothing to register
-            raise UnionxlError("Không có tệp nào là biểu mẫu unionxl đọc được; không ghi sổ "
-                               "theo dõi. Hãy kiểm tra lại các tệp đưa vào.")
+        if not chosen:  # no file could be read as a form: the ledger alone, no register
+            write_consolidated(run, out, opts.office, opts.office_name, opts.profile)
+            return RoundResult(run, None, path, out.parent / REPLIES_DIR)
         rnd = chosen[0]
         if units and run.units:
             reg.set_expected(rnd, [(u.code, u.name, u.email) for u in run.units])

@@ -235,6 +235,8 @@ def apply(run: Consolidation, states: dict[str, UnitState], rnd: Round) -> None:
             sub.status, sub.note = v.status, _main_note(sub, st, v)
         elif v is st.held:
             _hold(sub, st)
+        elif sub.status == "superseded" and sub.note:  # the run's own reason stands
+            continue
         else:
             newer = st.main
             assert newer is not None
@@ -249,6 +251,7 @@ def apply(run: Consolidation, states: dict[str, UnitState], rnd: Round) -> None:
                 placed.add(v.id)
     if not run.units:
         run.units = [Unit(st.code, st.name) for st in states.values()]
+    run.submissions.sort(key=lambda s: s.status == "locked")  # the ledger shows the used first
     tally(run)
     _ledger_columns(run, states)
 
@@ -256,11 +259,14 @@ def apply(run: Consolidation, states: dict[str, UnitState], rnd: Round) -> None:
 def _main_note(sub: Submission, st: UnitState, v: Version) -> str:
     if v.status == "rejected":
         return sub.note
+    if st.held is not None:
+        return (f"Dùng bản đã duyệt (lần {v.seq}); bản lần {st.held.seq} gửi sau chờ mở "
+                "khóa.")
     if len(st.versions) > 1 and sub.note:  # the run chose among copies: its reason stands
         return f"{sub.note} Bản lần {v.seq} trong sổ theo dõi."
     if len(st.versions) > 1:
-        return f"Dùng bản lần {v.seq} (lưu lúc {show_time(v.saved_at)}); {len(st.versions) - 1}" \
-               " bản khác không dùng."
+        return (f"Dùng bản lưu sau cùng (lần {v.seq}, lưu lúc {show_time(v.saved_at)}); "
+                f"{len(st.versions) - 1} bản khác không dùng.")
     return sub.note
 
 

@@ -292,12 +292,19 @@ class Package:
         xml = self.checked_part("docProps/custom.xml")
         if xml is None:
             return {}
-        out = {}
+        out, more = {}, []
         for prop in xmlsafe.parse(xml).iter(f"{_CUSTOM_NS}property"):
             name = prop.get("name", "")
             if name.startswith("unionxl_") and len(prop):
-                out[name[len("unionxl_"):]] = (prop[0].text or "").strip()
-        return out
+                key, _, n = name[len("unionxl_"):].partition("~")
+                if n.isdigit():  # the rest of a value longer than one property holds
+                    more.append((key, int(n), prop[0].text or ""))
+                else:
+                    out[key] = prop[0].text or ""
+        for key, _, text in sorted(more):
+            if key in out:
+                out[key] += text
+        return {k: v.strip() for k, v in out.items()}
 
     def saved_at(self) -> dt.datetime | None:
         """When the workbook says it was last saved, in UTC (core properties of .xlsx, summary

@@ -41,6 +41,9 @@ from .writer import Workbook
 DV_TITLE_MAX, DV_MESSAGE_MAX = 32, 255
 
 
+PROPERTY_LIMIT = 255  # characters in one custom document property (Excel's limit)
+
+
 @dataclass(frozen=True)
 class Identity:
     form_id: str
@@ -143,8 +146,14 @@ def _properties(wb, form: Form, prof: Profile, ident: Identity, created: datetim
         "comments": "Biểu mẫu nhập số liệu do unionxl tạo. Chỉ nhập vào các ô màu vàng.",
     })
     for name, value in ident.as_rows():
-        if name != "entities":  # long; kept on the identity sheet only
-            wb.set_custom_property(f"unionxl_{name}", value or "-")
+        if name == "entities":  # long; kept on the identity sheet only
+            continue
+        # Excel holds at most 255 characters in one property: a longer value (a province's
+        # list of units still waiting) goes on in "name~2", "name~3"… (Package joins them)
+        value = value or "-"
+        for i in range(0, len(value), PROPERTY_LIMIT):
+            part = "" if i == 0 else f"~{i // PROPERTY_LIMIT + 1}"
+            wb.set_custom_property(f"unionxl_{name}{part}", value[i:i + PROPERTY_LIMIT])
 
 
 def _data_sheet(wb, form: Form, m: SheetMap, prof: Profile, ident: Identity, data) -> None:

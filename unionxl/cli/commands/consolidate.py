@@ -83,7 +83,8 @@ def run(args: argparse.Namespace) -> int:
         done = consolidate_round(args.inputs, args.output, registry, form, opts, args.workers,
                                  progress_bar, history=history)
         result = done.run
-        report = {**result.to_dict(), "season": done.season.to_dict(),
+        report = {**result.to_dict(),
+                  "season": done.season.to_dict() if done.season is not None else None,
                   "replies": [{"unit_code": d.unit_code, "kind": d.kind, "path": str(d.path),
                                "to": d.to} for d in done.drafts]}
     if args.json:
