@@ -1,0 +1,226 @@
+"""The register itself: killed at random moments it stays consistent and the next run
+completes (issue 14, must show 3); schema migration; a damaged or foreign file is refused with a
+Vietnamese message; the integrity check finds planted damage; ``unionxl diff`` and
+``unionxl register``."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.test_season import FORM, MAP, NAMES, at, book, edit, mail
+from tests.test_template import insert_rows_and_columns
+from unionxl.cli import main
+from unionxl.consolidation.register import Register
+from unionxl.consolidation.register_schema import MIGRATIONS, SCHEMA_VERSION
+from unionxl.form.sample import generate
+
+# The child: unionxl's own command line, pausing inside every transaction (writes done, not
+# committed) and between transactions, so that kills land at the moments that matter; it
+# reports when recording starts and ends so that half the kills aim at that window.
+CHILD = """
+import contextlib, sys, time
+import unionxl.consolidation.register as r
+import unionxl.consolidation.rounds as rounds
+orig_tx, orig_record = r.Register.transaction, rounds.record
+@contextlib.contextmanager
+def tx(self):
+    with orig_tx(self) as db:
+        yield db
+        time.sleep(0.04)  # inside the transaction, its writes done, before COMMIT
+    time.sleep(0.04)  # between two transactions
+def record(*a, **k):
+    print("REC", time.monotonic(), file=sys.stderr, flush=True)
+    out = orig_record(*a, **k)
+    print("RECEND", time.monotonic(), file=sys.stderr, flush=True)
+    return out
+r.Register.transaction, rounds.record = tx, record
+from unionxl.cli import main
+print("START", time.monotonic(), file=sys.stderr, flush=True)
+raise SystemExit(main(sys.argv[1:]))
+"""
+
+
+def inbox(root: Path, n: int = 12) -> tuple[Path, Path]:
+    rng = random.Random(77)
+    box = root / "hop-thu"
+    box.mkdir()
+    codes = [f"BG{i:02d}" for i in range(1, n + 1)]
+    units = root / "don-vi.csv"
+    units.write_text("code,name\n" + "".join(f"{c},{NAMES[c]}\n" for c in codes),
+                     encoding="utf-8")
+    for i, code in enumerate(codes):
+        data = generate(FORM, rng)
+        if i % 4 == 1:
+            src = book(root / f"{code}.xlsx", code, data, at(3 + i % 9))
+            mail(box / f"thu {code}.eml", src, f"{code.lower()}@donvi.example", at(4 + i % 9))
+        else:
+            path = book(box / f"{code}.xlsx", code, data, at(3 + i % 9))
+            if i % 4 == 2:
+                edit(path, {MAP.addr("12", "2019"): "3 vụ"}, at(4))
+    return box, units
+
+
+def command(box: Path, units: Path, out: Path) -> list[str]:
+    return ["consolidate", str(box), "-o", str(out / "tong-hop.xlsx"), "--units", str(units),
+            "--deadline", "10/12/2026", "--workers", "1", "--json", str(out / "r.json")]
+
+
+def start(args: list[str], watch: bool = False) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", CHILD, *args], cwd=ROOT,
+                            stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE if watch else subprocess.DEVNULL, text=True,
+                            start_new_session=True)
+
+
+def comparable(path: Path) -> dict:
+    with Register(path) as reg:
+        assert reg.check() == []
+        content = reg.content()
+        half = reg.db.execute("SELECT name FROM receipts WHERE unit_code<>'' AND status IN "
+                              "('accepted', 'accepted_with_warnings', 'rejected') AND "
+                              "version_id IS NULL").fetchall()
+        assert not half, [r[0] for r in half]  # a return recorded without its version
+    content["rounds"] = [row[:8] for row in content["rounds"]]  # settings name the output
+    return content
+
+
+def test_killed_at_random_moments_the_register_stays_consistent(tmp_path):
+    box, units = inbox(tmp_path)
+    ref = tmp_path / "ref"
+    ref.mkdir()
+    child = start(command(box, units, ref), watch=True)
+    _, err = child.communicate(timeout=300)
+    assert child.returncode == 1, err
+    marks = {w[0]: float(w[1]) for w in (line.split() for line in err.splitlines())
+             if w and w[0] in ("START", "REC", "RECEND")}
+    took = time.monotonic() - marks["START"]
+    window = (marks["REC"] - marks["START"], marks["RECEND"] - marks["START"])
+    want = comparable(ref / "so-theo-doi.sqlite")
+    assert len(want["versions"]) == 12
+
+    out = tmp_path / "killed"
+    out.mkdir()
+    rng = random.Random(1414)
+    moments = []
+    for k in range(16):
+        # a quarter of the kills anywhere in the run, the rest while files are recorded
+        lo, hi = (0.2, took) if k % 4 == 3 else window
+        delay = rng.uniform(lo, hi)
+        child = start(command(box, units, out))
+        time.sleep(delay)
+        os.killpg(child.pid, signal.SIGKILL)
+        child.wait(timeout=60)
+        moments.append(round(delay, 2))
+        register = out / "so-theo-doi.sqlite"
+        if register.exists():
+            comparable(register)  # consistent after every kill
+    print("kills at (s):", moments, "recording window:", [round(x, 2) for x in window])
+    assert main(command(box, units, out)) == 1  # the next run completes
+    assert comparable(out / "so-theo-doi.sqlite") == want
+    got = json.loads((out / "r.json").read_text(encoding="utf-8"))
+    assert got["consolidated"] == json.loads((ref / "r.json").read_text(
+        encoding="utf-8"))["consolidated"]
+
+
+def test_an_older_register_is_migrated_and_keeps_its_rows(tmp_path):
+    path = tmp_path / "so-theo-doi.sqlite"
+    db = sqlite3.connect(path)
+    db.executescript(MIGRATIONS[0] + "; PRAGMA user_version = 1;")
+    db.execute("INSERT INTO rounds(office, form_id, term, label, form_version, title, "
+               "created_at) VALUES ('LDLD', 'phu-luc-nhiem-ky', '2018-2023', '', '1', 'x', "
+               "'2026-11-01')")
+    db.commit()
+    db.close()
+    with Register(path) as reg:
+        assert reg.schema_version == SCHEMA_VERSION == 2
+        assert [r.office for r in reg.rounds()] == ["LDLD"]
+        assert reg.replies(reg.rounds()[0]) == {}  # the table added by migration 2
+        assert reg.check() == []
+
+
+def test_a_newer_or_foreign_file_is_refused_in_vietnamese(tmp_path, capsys):
+    newer = tmp_path / "a" / "so-theo-doi.sqlite"
+    newer.parent.mkdir()
+    db = sqlite3.connect(newer)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.commit()
+    db.close()
+    assert main(["register", str(newer)]) == 2
+    assert "phiên bản unionxl mới hơn" in capsys.readouterr().err
+    junk = tmp_path / "b" / "so-theo-doi.sqlite"
+    junk.parent.mkdir()
+    junk.write_bytes(b"this is not a database at all" * 100)
+    assert main(["register", str(junk.parent)]) == 2
+    err = capsys.readouterr().err
+    assert "không phải sổ theo dõi hoặc tệp đã hỏng" in err and "Traceback" not in err
+
+
+def test_integrity_check_finds_planted_damage(tmp_path, capsys):
+    box, units = inbox(tmp_path, n=3)
+    out = tmp_path / "out"
+    assert main(command(box, units, out)) == 1
+    register = out / "so-theo-doi.sqlite"
+    assert main(["register", str(out), "--check"]) == 0
+    db = sqlite3.connect(register)
+    db.execute("UPDATE blobs SET data = X'00' WHERE rowid = 1")  # bytes damaged
+    db.execute("DELETE FROM receipts WHERE version_id = (SELECT MAX(id) FROM versions)")
+    db.commit()
+    db.close()
+    capsys.readouterr()
+    assert main(["register", str(out), "--check"]) == 1
+    text = capsys.readouterr().out
+    assert "thiếu hoặc sai nội dung tệp" in text and "không có biên nhận tệp nào" in text
+
+
+def test_register_command_lists_rounds_with_rates(tmp_path, capsys):
+    box, units = inbox(tmp_path, n=4)
+    out = tmp_path / "out"
+    assert main(command(box, units, out)) == 1
+    capsys.readouterr()
+    assert main(["register", str(out)]) == 0
+    text = capsys.readouterr().out
+    # BG03 rejected ("3 vụ"), the other three in before 10/12/2026 (see inbox())
+    assert "Đủ báo cáo: 3/4 đơn vị (75,0%)" in text
+    assert "đúng hạn 3/4" in text
+    assert "BG03" in text and "Bị từ chối" in text
+
+
+def test_diff_lists_every_changed_input_cell(tmp_path, capsys):
+    rng = random.Random(5)
+    data = generate(FORM, rng)
+    old = book(tmp_path / "cu.xlsx", "BG01", data, at(1))
+    new = edit(old, {MAP.addr("12", "2019"): data["12"]["2019"] + 4,
+                     MAP.addr("22", "2022"): "12 người", MAP.addr("23", "2018"): None},
+               at(2), out=tmp_path / "moi.xlsx")
+    insert_rows_and_columns(new, FORM)  # cells are found by keys, not places
+    capsys.readouterr()
+    assert main(["diff", str(old), str(new), "--json", str(tmp_path / "d.json")]) == 1
+    got = {(c["indicator"], c["period"], c["old"], c["new"])
+           for c in json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))}
+    assert got == {("12", "2019", data["12"]["2019"], data["12"]["2019"] + 4),
+                   ("22", "2022", data["22"]["2022"], "12 người"),
+                   ("23", "2018", data["23"]["2018"], None)}
+    assert "3 ô khác nhau" in capsys.readouterr().out
+    assert main(["diff", str(old), str(old)]) == 0
+    other = tmp_path / "khac.xlsx"
+    from unionxl.form import load_form
+    from unionxl.workbook.template import write_template
+    write_template(load_form("bao-cao-nam"), other, "BG01")
+    assert main(["diff", str(old), str(other)]) == 2
+
+
+@pytest.mark.parametrize("text", ["15/12/2026", "2026-12-15", "15.12.2026"])
+def test_deadline_forms(text):
+    from unionxl.consolidation.timeliness import parse_deadline
+    assert parse_deadline(text) == "2026-12-15"
