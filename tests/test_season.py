@@ -405,3 +405,56 @@ def test_reopen_with_a_reason_takes_the_held_version(season, tmp_path):
     assert main(["approve", str(book), "--all", "--by", "Trần Thị Bình"]) == 0
     ident = Package.read(book).custom_properties()
     assert ident["approval"] == "pending" and ident["waiting"] == "BG06"
+
+
+# -- the same from the ribbon ----------------------------------------------------------------
+def test_ribbon_consolidates_into_the_register_opens_replies_and_approves(tmp_path,
+                                                                          monkeypatch):
+    import getpass
+
+    from tests.support import fake_xlwings as fx
+    from unionxl import excel
+    from unionxl.consolidation import LEDGER_SHEET
+    from unionxl.excel import ribbon
+
+    inbox = tmp_path / "hop-thu"
+    inbox.mkdir()
+    rng = random.Random(3)
+    for code in ("BG01", "BG02", "BG03"):
+        book(inbox / f"{code}.xlsx", code, generate(FORM, rng), at(2))
+    (inbox / "don-vi.csv").write_text("code,name\n" + "".join(
+        f"{c},{NAMES[c]}\n" for c in ("BG01", "BG02", "BG03", "BG04")), encoding="utf-8")
+    unit_book = book(tmp_path / "cua-don-vi.xlsx", "BG01", generate(FORM, rng), at(1))
+    app, opened = fx.open_in_fake_excel(unit_book)
+    msg = excel.dispatch("uxConsolidate", str(inbox), caller=opened)
+    assert "Đã tổng hợp 3 báo cáo" in msg and "3 tệp mới" in msg
+    assert "Đủ báo cáo: 3/4 đơn vị" in msg
+    result = app.books._active
+    assert Path(result.fullname) == inbox / "tong-hop.xlsx"
+    # clicked again: the open result is closed and written again; nothing new is recorded
+    msg = excel.dispatch("uxConsolidate", str(inbox), caller=result)
+    assert "0 tệp mới" in msg and result.closed
+    result = app.books._active
+    shown: list[Path] = []
+    monkeypatch.setattr(ribbon, "_show_folder", shown.append)
+    msg = excel.dispatch("uxReplies", caller=result)
+    assert "4 thư nháp" in msg
+    assert shown == [inbox / "thu-tra-loi" / "phu-luc-nhiem-ky_2018-2023"]
+    app.books._active = opened  # a unit's own book: no register, said so
+    assert "không phải bảng tổng hợp có sổ theo dõi" in excel.dispatch("uxReplies",
+                                                                          caller=opened)
+    app.books._active = result
+    ledger_sheet = result.sheets[LEDGER_SHEET]
+    row = next(r for (r, c), v in ledger_sheet.values.items() if c == 0 and v == "BG02") + 1
+    result.select(CHANGES_SHEET, "A5")
+    assert "Hãy chọn dòng" in excel.dispatch("uxApprove", caller=result)
+    result.select(LEDGER_SHEET, f"C{row}")
+    msg = excel.dispatch("uxApprove", caller=result)
+    assert "BG02: đã duyệt bản lần 1" in msg and "CHƯA DUYỆT ĐỦ" in msg
+    again = app.books._active
+    assert again is not result and result.closed and again.sheets[LEDGER_SHEET].active
+    approval = again.sheets[LEDGER_SHEET].values[(row - 1, 6)]
+    assert approval.startswith(f"Đã duyệt – {getpass.getuser()}")
+    with Register(inbox / "so-theo-doi.sqlite") as reg:
+        acts = [(a.unit_code, a.action) for a in reg.approvals(reg.rounds()[0])]
+    assert acts == [("BG02", "approve")]

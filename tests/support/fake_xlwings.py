@@ -33,8 +33,9 @@ MAX_ROW, MAX_COL = 1_048_576, 16_384
 # fake class → (real xlwings class path, attributes the fake implements)
 REAL = {
     "FakeApp": ("xlwings.main.App", ["alert", "books"]),
-    "FakeBooks": ("xlwings.main.Books", ["active", "open"]),
-    "FakeBook": ("xlwings.main.Book", ["app", "sheets", "fullname", "name", "save"]),
+    "FakeBooks": ("xlwings.main.Books", ["active", "open", "__iter__"]),
+    "FakeBook": ("xlwings.main.Book", ["app", "sheets", "fullname", "name", "save", "close",
+                                       "selection"]),
     "FakeSheets": ("xlwings.main.Sheets", ["add", "__getitem__", "__iter__", "__len__"]),
     "FakeSheet": ("xlwings.main.Sheet", ["name", "range", "used_range", "clear", "activate",
                                          "visible", "api"]),
@@ -465,10 +466,29 @@ class FakeBook:
                     **{allow: not getattr(p, attr) for attr, allow in OOXML_ALLOW.items()}}
             self.sheets._items.append(sheet)
         self.saved = 0
+        self.closed = False
+        self._selection: FakeRange | None = None
 
     def save(self, path: str | None = None) -> None:
         self.rec.hit("Book.save")
         self.saved += 1
+
+    def close(self) -> None:
+        """Closes without saving, as xlwings's Book.close does."""
+        self.rec.hit("Book.close")
+        self.app.books._items.remove(self)
+        if self.app.books._active is self:
+            self.app.books._active = None
+        self.closed = True
+
+    @property
+    def selection(self) -> FakeRange | None:
+        """The selected cells (``select`` sets them, as a click in Excel would)."""
+        self.rec.hit("Book.selection")
+        return self._selection
+
+    def select(self, sheet: str, cell: str) -> None:
+        self._selection = self.sheets[sheet].range(cell)
 
 
 class FakeBooks:
@@ -479,6 +499,9 @@ class FakeBooks:
     def active(self) -> FakeBook | None:
         self.app.rec.hit("Books.active")
         return self._active
+
+    def __iter__(self):
+        return iter(list(self._items))
 
     def open(self, fullname: str, **_: Any) -> FakeBook:
         self.app.rec.hit("Books.open")

@@ -46,6 +46,7 @@ class RoundOptions:
     register: Path | None = None  # default: beside the workbook
     replies: bool = True
     targets: str | None = None
+    exclude: tuple[Path, ...] = ()  # more files in the inbox that are not returns
 
 
 @dataclass
@@ -105,7 +106,8 @@ def consolidate_round(inputs: list[str | Path], out: str | Path,
                 return units
             return [Unit(c, n, email=e) for c, n, e in reg.expected(rnd)] or None
 
-        exclude = (out, path, path.with_name(path.name + "-journal"), out.parent / REPLIES_DIR)
+        exclude = (out, path, path.with_name(path.name + "-journal"), out.parent / REPLIES_DIR,
+                   *opts.exclude)
         run = consolidate(inputs, expected, form, workers, progress, now=now, root=opts.office,
                           history=history, exclude=exclude, on_file=spool)
         if not chosen:  # no file could be read as a form: the ledger alone, no register

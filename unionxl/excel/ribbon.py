@@ -20,7 +20,7 @@ from typing import Any
 
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
-from ..consolidation import LEDGER_SHEET, consolidate, registry_for, write_consolidated
+from ..consolidation import LEDGER_SHEET
 from ..errors import UnionxlError
 from ..form import default_term, find_profile, load_form
 from ..validation import check_book
@@ -33,6 +33,7 @@ from ..workbook.styles import FORMULA_FILL, INPUT_FILL
 from ..workbook.template import write_template
 from .check import check_install
 from .export import export
+from .season import approve_selected, consolidate_folder, open_replies, picked_folder
 from .sheets import address_chunks, ensure_sheet, grid, names, writable
 
 TITLE = "unionxl – Công đoàn"
@@ -196,31 +197,6 @@ def clear_marks(app, xl_book, picked: str = "") -> str:
     return f"Đã xóa đánh dấu ở {n} vùng ô." if n else "Không có đánh dấu nào để xóa."
 
 
-def _folder(picked: str) -> Path:
-    if not picked:
-        raise UnionxlError("Chưa chọn thư mục.")
-    folder = Path(picked)
-    if not folder.is_dir():
-        raise UnionxlError(f"Không thấy thư mục «{picked}». Hãy chọn lại.")
-    return folder
-
-
-def consolidate_folder(app, xl_book, picked: str) -> str:
-    folder = _folder(picked)
-    profile = find_profile(None, folder)  # ho-so-tinh.yaml kept in the folder, if any
-    registry = registry_for(profile.registry or None, profile.changes or None)
-    run = consolidate([folder], registry, root=profile.body_code or None)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
-    out = folder / f"tong-hop-{stamp}.xlsx"
-    write_consolidated(run, out, profile.body_code or "TONG-HOP", profile.body, profile)
-    opened = app.books.open(str(out))
-    opened.sheets[LEDGER_SHEET].activate()
-    counts = run.counts()
-    return (f"Đã tổng hợp {len(run.used)} báo cáo vào {out.name} (nhận {counts['accepted']}, "
-            f"có cảnh báo {counts['accepted_with_warnings']}, bị từ chối {counts['rejected']}, "
-            f"chưa nộp {counts['missing']}).")
-
-
 def show_ledger(app, xl_book, picked: str = "") -> str:
     if xl_book is None or LEDGER_SHEET not in names(xl_book):
         return ("Sổ tính đang mở không phải bảng tổng hợp. Hãy bấm «Tổng hợp từ thư mục…» "
@@ -236,13 +212,13 @@ def export_upward(app, xl_book, picked: str) -> str:
     if not Path(path).exists():
         return "Hãy lưu tệp (Ctrl+S) trước khi xuất."
     xl_book.save()
-    res = export(path, _folder(picked) if picked else Path(path).parent)
+    res = export(path, picked_folder(picked) if picked else Path(path).parent)
     return (f"Đã xuất {res.workbook.name} và thư nháp {res.draft.name} vào {res.workbook.parent}."
             " Mở thư nháp bằng Outlook để gửi.")
 
 
 def new_template(app, xl_book, picked: str) -> str:
-    folder = _folder(picked)
+    folder = picked_folder(picked)
     profile = find_profile(None, folder)
     base = load_form("phu-luc-nhiem-ky")
     form = load_form(base.id, default_term(base, profile=profile))  # the term of today
@@ -254,8 +230,9 @@ def new_template(app, xl_book, picked: str) -> str:
 
 def show_help(app, xl_book, picked: str = "") -> str:
     return ("Thẻ «Công đoàn»: Tạo biểu mẫu → nhập số vào ô vàng → Kiểm tra số liệu → Xuất "
-            "file gửi cấp trên. Cấp trên: Tổng hợp từ thư mục… rồi xem Tình hình nộp báo cáo. "
-            "Khi có trục trặc: bấm «Kiểm tra cài đặt». Hướng dẫn đầy đủ: tệp HUONG-DAN.txt "
+            "file gửi cấp trên. Cấp trên: Tổng hợp từ thư mục… (ghi sổ theo dõi, soạn thư trả "
+            "lời), xem Tình hình nộp báo cáo, mở Thư trả lời, chọn dòng đơn vị rồi Duyệt báo "
+            "cáo. Khi có trục trặc: bấm «Kiểm tra cài đặt». Hướng dẫn đầy đủ: tệp HUONG-DAN.txt "
             "của bộ cài và hướng dẫn sử dụng unionxl.")
 
 
@@ -267,6 +244,8 @@ ENTRY_POINTS: dict[str, Callable[..., str]] = {
     "uxClearMarks": clear_marks,
     "uxConsolidate": consolidate_folder,
     "uxLedger": show_ledger,
+    "uxReplies": open_replies,
+    "uxApprove": approve_selected,
     "uxExport": export_upward,
     "uxHelp": show_help,
     "uxCheck": check_install,
