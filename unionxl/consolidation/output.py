@@ -134,7 +134,7 @@ def _ledger_sheet(wb, run: Consolidation, f: _Formats, season: SeasonView | None
                         f"{season.register}). {rates_line(season.rates)}", f.lead)
     head = ["Mã đơn vị", "Tên đơn vị", "Tình trạng", "Lần gửi", "Nhận lúc", "Thời hạn",
             "Duyệt", "Tệp", "Lỗi", "Cảnh báo", "Ô thay đổi", "Ghi chú", "Phiên bản", "SHA-256"]
-    widths = [11, 28, 18, 6, 16, 11, 24, 30, 6, 8, 8, 50, 8, 50]
+    widths = [10, 26, 18, 6, 16, 17, 22, 26, 6, 8, 8, 44, 8, 50]
     for c, (h, w) in enumerate(zip(head, widths, strict=True)):
         ws.write_string(3, c, h, f.header)
         ws.set_column(c, c, w)
@@ -156,8 +156,8 @@ def _ledger_sheet(wb, run: Consolidation, f: _Formats, season: SeasonView | None
         ws.write_string(r, 11, row.note, f.cell)
         ws.write_string(r, 12, row.form_version, f.cell)
         ws.write_string(r, 13, row.sha256, f.hash)
-        lines = max(len(row.note) / 50, len(row.approval) / 24, len(row.file) / 30,
-                    len(row.unit_name) / 28, 1)
+        lines = max(len(row.note) / 44, len(row.approval) / 22, len(row.file) / 26,
+                    len(row.unit_name) / 26, 1)
         ws.set_row(r, 15 * int(lines + 0.99))
     last = 3 + len(run.ledger)
     ws.freeze_panes(4, 2)
@@ -168,6 +168,9 @@ def _ledger_sheet(wb, run: Consolidation, f: _Formats, season: SeasonView | None
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(3)
+    # on paper: everything but the form version and the hash (the receipts carry the hash)
+    ws.print_area(0, 0, last + (4 + len(season.history) if season and season.history else 0),
+                  11)
 
 
 def _detail_sheet(wb, run: Consolidation, m: SheetMap, f: _Formats) -> None:

@@ -33,6 +33,7 @@ MIGRATIONS: list[str] = [
         round_id INTEGER NOT NULL REFERENCES rounds(id),
         name TEXT NOT NULL, origin TEXT NOT NULL, sha256 TEXT NOT NULL,
         unit_code TEXT NOT NULL, status TEXT NOT NULL,
+        form_id TEXT NOT NULL, form_version TEXT NOT NULL, term TEXT NOT NULL,
         received_at TEXT NOT NULL, received_by TEXT NOT NULL,
         mail_from TEXT NOT NULL, mail_name TEXT NOT NULL, mail_date TEXT NOT NULL,
         mail_subject TEXT NOT NULL, message_id TEXT NOT NULL,

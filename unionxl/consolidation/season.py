@@ -104,7 +104,9 @@ def record(run: Consolidation, reg: Register, rnd: Round, spool: Spool | None,
             make(src.skipped, name=src.name, detail=src.detail).to_dict()] if src else []
         receipt = {
             "name": name, "origin": source.origin, "sha256": sha, "unit_code": unit,
-            "status": status, "received_at": at, "received_by": basis,
+            "status": status, "form_id": rep.form_id if rep else "",
+            "form_version": rep.form_version if rep else "", "term": rep.term if rep else "",
+            "received_at": at, "received_by": basis,
             "mail_from": mail.sender if mail else "", "mail_name": mail.sender_name if mail
             else "", "mail_date": mail.date if mail else "",
             "mail_subject": mail.subject if mail else "",
@@ -295,11 +297,16 @@ def _from_register(run: Consolidation, st: UnitState, v: Version, rnd: Round) ->
                      else None,
                      unit_code=v.unit_code, match="code", status=v.status,
                      identity=dict(v.identity))
+    if v.status == "rejected":
+        first = next((i["message"] for i in v.issues if i["severity"] == "error"), "")
+        sub.note = f"{v.errors} lỗi. {first}"
     if v is st.held:
         _hold(sub, st)
     else:
-        sub.note = (f"Nhận lần {v.seq} lúc {show_time(v.received_at)}; lấy từ sổ theo dõi "
-                    "(tệp không có trong lần tổng hợp này).")
+        said = _main_note(sub, st, v)
+        sub.note = ((said + " " if said else "") + f"Nhận lần {v.seq} lúc "
+                    f"{show_time(v.received_at)}; lấy từ sổ theo dõi (tệp không có trong lần "
+                    "tổng hợp này).")
     assert run.store is not None
     sub.pack(run.store)
     return sub

@@ -89,6 +89,7 @@ def changes_sheet(wb, changes: list[VersionChanges], f) -> None:
         for cell in vc.cells:
             _write_row(ws, r, [*fixed, cell.cell, cell.indicator, cell.label,
                                cell.period_vi, cell.old, cell.new, cell.delta], f)
+            ws.set_row(r, 15 * max(1, -(-len(cell.label) // 52), -(-len(vc.unit_name) // 30)))
             r += 1
     if r == 4:
         ws.write_string(4, 0, "Chưa có đơn vị nào gửi lại báo cáo với số liệu khác.", f.note)
@@ -113,9 +114,9 @@ def _write_row(ws, r: int, values: list, f, start: int = 0) -> None:
 def history_block(ws, row: int, view: SeasonView, f) -> None:
     """The rounds the register keeps, with their rates, under the ledger."""
     ws.write_string(row, 0, "CÁC KỲ BÁO CÁO TRONG SỔ THEO DÕI", f.title)
-    head = ["Kỳ báo cáo", "", "Hạn nộp", "Phải nộp", "Đủ", "Tỷ lệ đủ", "Đúng hạn",
-            "Tỷ lệ đúng hạn", "Muộn"]
-    for c, h in enumerate(head):
+    head = ["Hạn nộp", "Phải nộp", "Đủ", "Tỷ lệ đủ", "Đúng hạn", "Tỷ lệ đúng hạn", "Muộn"]
+    ws.merge_range(row + 1, 0, row + 1, 1, "Kỳ báo cáo", f.header)
+    for c, h in enumerate(head, start=2):
         ws.write_string(row + 1, c, h, f.header)
     for i, (rnd, x) in enumerate(view.history, start=row + 2):
         ws.merge_range(i, 0, i, 1, rnd.name, f.cell)
