@@ -224,3 +224,33 @@ def test_diff_lists_every_changed_input_cell(tmp_path, capsys):
 def test_deadline_forms(text):
     from unionxl.consolidation.timeliness import parse_deadline
     assert parse_deadline(text) == "2026-12-15"
+
+
+def test_forwarded_mail_counts_once_with_the_original_envelope(tmp_path):
+    """A colleague forwards the unit's e-mail: the workbook is read once, and its sender and
+    Date are the unit's (the inner message), not the forwarder's."""
+    import email
+    import email.policy
+    from email.message import EmailMessage
+    from email.utils import format_datetime
+
+    from unionxl.consolidation.intake import gather
+
+    src = book(tmp_path / "BG01.xlsx", "BG01", generate(FORM, random.Random(2)), at(1))
+    inner = tmp_path / "inner.eml"
+    mail(inner, src, "bg01@donvi.example", at(5, 8))
+    outer = EmailMessage()
+    outer["Subject"] = "Fwd: Gửi báo cáo số liệu"
+    outer["From"] = "dongnghiep@ldld.example"
+    outer["Date"] = format_datetime(at(9, 14))
+    outer.set_content("Chuyển tiếp thư của đơn vị.")
+    outer.add_attachment(email.message_from_bytes(inner.read_bytes(),
+                                                  policy=email.policy.default))
+    box = tmp_path / "box"
+    box.mkdir()
+    (box / "chuyen tiep.eml").write_bytes(bytes(outer))
+    found = gather([box], tmp_path / "work")
+    assert [s.name.split(" › ")[-1] for s in found.workbooks] == ["BG01.xlsx"]
+    envelope = found.workbooks[0].mail
+    assert envelope.sender == "bg01@donvi.example"
+    assert envelope.date == at(5, 8).isoformat()
