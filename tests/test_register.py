@@ -254,3 +254,12 @@ def test_forwarded_mail_counts_once_with_the_original_envelope(tmp_path):
     envelope = found.workbooks[0].mail
     assert envelope.sender == "bg01@donvi.example"
     assert envelope.date == at(5, 8).isoformat()
+
+
+def test_deadline_is_the_end_of_its_day_in_vietnam():
+    from unionxl.consolidation.timeliness import deadline_end, when
+    end = deadline_end("2026-12-15")
+    assert when("2026-12-15T23:59:00+07:00") <= end
+    assert when("2026-12-15T16:30:00+00:00") <= end  # 23:30 in Hà Nội
+    assert when("2026-12-15T17:30:00Z") > end  # 00:30 on the 16th in Hà Nội
+    assert when("2026-12-16T00:00:01+07:00") > end
