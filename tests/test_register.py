@@ -263,3 +263,40 @@ def test_deadline_is_the_end_of_its_day_in_vietnam():
     assert when("2026-12-15T16:30:00+00:00") <= end  # 23:30 in Hà Nội
     assert when("2026-12-15T17:30:00Z") > end  # 00:30 on the 16th in Hà Nội
     assert when("2026-12-16T00:00:01+07:00") > end
+
+
+def outlook_msg(headers: str, attachment: Path) -> bytes:
+    """A minimal Outlook .msg (an OLE compound file, MS-OXMSG stream names) built on the
+    add-in's own vbaProject.bin, the one compound file at hand: the Internet headers, then one
+    attached file."""
+    import zipfile
+
+    from pyopenvba.cfb import CFB  # test dependency: a compound-file writer
+
+    from unionxl.excel.addin import OUTPUT
+    cfb = CFB.from_bytes(zipfile.ZipFile(OUTPUT).read("xl/vbaProject.bin"))
+    cfb.add_stream_at([], "__substg1.0_007D001F", headers.encode("utf-16-le"))
+    att = "__attach_version1.0_#00000000"
+    cfb.add_substorage_at([], att)
+    cfb.add_stream_at([att], "__substg1.0_37010102", attachment.read_bytes())
+    cfb.add_stream_at([att], "__substg1.0_3707001F", attachment.name.encode("utf-16-le"))
+    return cfb.to_bytes()
+
+
+def test_outlook_msg_keeps_its_sender_and_date(tmp_path):
+    from unionxl.consolidation.intake import gather
+
+    src = book(tmp_path / "BG07.xlsx", "BG07", generate(FORM, random.Random(7)), at(1))
+    box = tmp_path / "box"
+    box.mkdir()
+    (box / "thu BG07.msg").write_bytes(outlook_msg(
+        "From: Văn phòng <bg07@donvi.example>\r\nReply-To: baocao.bg07@donvi.example\r\n"
+        "Date: Mon, 7 Dec 2026 09:30:00 +0700\r\nSubject: Báo cáo\r\n"
+        "Message-ID: <bg07-1@donvi.example>\r\n\r\n", src))
+    found = gather([box], tmp_path / "work")
+    [source] = found.workbooks
+    assert source.name == "thu BG07.msg › BG07.xlsx"
+    assert source.path.read_bytes() == src.read_bytes()
+    assert source.mail.sender == "baocao.bg07@donvi.example"  # Reply-To wins over From
+    assert source.mail.date == at(7, 9).replace(minute=30).isoformat()
+    assert source.mail.message_id == "<bg07-1@donvi.example>"
