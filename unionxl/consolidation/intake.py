@@ -80,7 +80,10 @@ class _Gatherer:
         self.exclude = tuple(p.resolve() for p in exclude)
 
     def excluded(self, path: Path) -> bool:
-        """unionxl's own outputs in the inbox (result, register, reply drafts) are not mail."""
+        """unionxl's own outputs in the inbox (result, register, reply drafts, and the temporary
+        file of an output a killed run left behind) are not mail."""
+        if path.name.startswith(".unionxl-"):
+            return True
         path = path.resolve()
         return any(path == p or p in path.parents for p in self.exclude)
 
