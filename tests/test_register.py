@@ -25,30 +25,36 @@ from unionxl.consolidation.register import Register
 from unionxl.consolidation.register_schema import MIGRATIONS, SCHEMA_VERSION
 from unionxl.form.sample import generate
 
-# The child: unionxl's own command line, pausing inside every transaction (writes done, not
-# committed) and between transactions, so that kills land at the moments that matter; it
-# reports when recording starts and ends so that half the kills aim at that window.
+# The child: unionxl's own command line, pausing between transactions and twice inside a
+# file's (after its version, and before COMMIT), and saying when recording starts and when each
+# transaction has committed, so that kills can aim at the moments that matter.
 CHILD = """
 import contextlib, sys, time
 import unionxl.consolidation.register as r
 import unionxl.consolidation.rounds as rounds
-orig_tx, orig_record = r.Register.transaction, rounds.record
+orig_tx, orig_record, orig_version = r.Register.transaction, rounds.record, r.Register._version
+def version(self, *a, **k):
+    out = orig_version(self, *a, **k)
+    time.sleep(0.04)  # inside a file's transaction: its version written, not its receipt
+    return out
 @contextlib.contextmanager
 def tx(self):
     with orig_tx(self) as db:
         yield db
         time.sleep(0.04)  # inside the transaction, its writes done, before COMMIT
+    print("TX", time.monotonic(), file=sys.stderr, flush=True)
     time.sleep(0.04)  # between two transactions
 def record(*a, **k):
     print("REC", time.monotonic(), file=sys.stderr, flush=True)
     out = orig_record(*a, **k)
     print("RECEND", time.monotonic(), file=sys.stderr, flush=True)
     return out
-r.Register.transaction, rounds.record = tx, record
+r.Register.transaction, rounds.record, r.Register._version = tx, record, version
 from unionxl.cli import main
 print("START", time.monotonic(), file=sys.stderr, flush=True)
 raise SystemExit(main(sys.argv[1:]))
 """
+PAUSE = 0.12  # between transactions, after a file's version, before COMMIT
 
 
 def inbox(root: Path, n: int = 12) -> tuple[Path, Path]:
@@ -95,37 +101,73 @@ def comparable(path: Path) -> dict:
     return content
 
 
+def kill_during_recording(args: list[str], k: int, offset: float) -> str:
+    """Start the child, kill it ``offset`` s after its k-th transaction while recording (or
+    as soon as recording ends, when it has fewer to do); returns where it was."""
+    child = start(args, watch=True)
+    assert child.stderr is not None
+    seen, where = 0, "fin"
+    for line in child.stderr:
+        word = line.split()[0] if line.split() else ""
+        if word == "REC":
+            seen = 0
+        elif word == "TX":
+            seen += 1
+            if seen >= k:
+                where = f"tx{seen}+{offset:.3f}"
+                break
+        elif word == "RECEND":
+            where = f"end+{offset:.3f}"
+            break
+    time.sleep(offset)
+    os.killpg(child.pid, signal.SIGKILL)
+    child.wait(timeout=60)
+    child.stderr.close()
+    return where
+
+
 def test_killed_at_random_moments_the_register_stays_consistent(tmp_path):
-    box, units = inbox(tmp_path)
+    box, units = inbox(tmp_path, n=8)
     ref = tmp_path / "ref"
     ref.mkdir()
     child = start(command(box, units, ref), watch=True)
     _, err = child.communicate(timeout=300)
     assert child.returncode == 1, err
-    marks = {w[0]: float(w[1]) for w in (line.split() for line in err.splitlines())
-             if w and w[0] in ("START", "REC", "RECEND")}
+    words = [line.split() for line in err.splitlines() if line.strip()]
+    marks = {w[0]: float(w[1]) for w in words if w[0] in ("START", "REC", "RECEND")}
     took = time.monotonic() - marks["START"]
-    window = (marks["REC"] - marks["START"], marks["RECEND"] - marks["START"])
+    recorded = sum(w[0] == "TX" and marks["REC"] < float(w[1]) < marks["RECEND"]
+                   for w in words)
     want = comparable(ref / "so-theo-doi.sqlite")
-    assert len(want["versions"]) == 12
-
-    out = tmp_path / "killed"
-    out.mkdir()
+    assert len(want["versions"]) == 8 and recorded >= 8
     rng = random.Random(1414)
     moments = []
-    for k in range(16):
-        # a quarter of the kills anywhere in the run, the rest while files are recorded
-        lo, hi = (0.2, took) if k % 4 == 3 else window
-        delay = rng.uniform(lo, hi)
+    # 10 kills while files are being recorded, each on a fresh register: a random moment in
+    # the pauses after a random transaction (between two, or inside the next one)
+    for i in range(10):
+        out = tmp_path / f"k{i}"
+        out.mkdir()
+        moments.append(kill_during_recording(command(box, units, out),
+                                             rng.randint(1, recorded), rng.uniform(0, PAUSE)))
+        register = out / "so-theo-doi.sqlite"
+        if register.exists():
+            comparable(register)  # consistent: no half-recorded file
+        if i in (0, 9):  # and the next run completes with the same register
+            assert main(command(box, units, out)) == 1
+            assert comparable(register) == want
+    # 4 kills anywhere in the run, one after the other on the same register
+    out = tmp_path / "seq"
+    out.mkdir()
+    for _ in range(4):
+        delay = rng.uniform(0.3, took)
         child = start(command(box, units, out))
         time.sleep(delay)
         os.killpg(child.pid, signal.SIGKILL)
         child.wait(timeout=60)
-        moments.append(round(delay, 2))
-        register = out / "so-theo-doi.sqlite"
-        if register.exists():
-            comparable(register)  # consistent after every kill
-    print("kills at (s):", moments, "recording window:", [round(x, 2) for x in window])
+        moments.append(f"{delay:.2f}s")
+        if (out / "so-theo-doi.sqlite").exists():
+            comparable(out / "so-theo-doi.sqlite")
+    print("kills:", moments)
     assert main(command(box, units, out)) == 1  # the next run completes
     assert comparable(out / "so-theo-doi.sqlite") == want
     got = json.loads((out / "r.json").read_text(encoding="utf-8"))
