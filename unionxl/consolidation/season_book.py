@@ -124,3 +124,4 @@ def history_block(ws, row: int, view: SeasonView, f) -> None:
                   x.on_time if x.deadline else "—", pct(x.timeliness),
                   x.late if x.deadline else "—"]
         _write_row(ws, i, values, f, start=2)
+        ws.set_row(i, 15 * max(1, -(-len(rnd.name) // 34)))
