@@ -415,7 +415,7 @@ def test_ribbon_consolidates_into_the_register_opens_replies_and_approves(tmp_pa
     from tests.support import fake_xlwings as fx
     from unionxl import excel
     from unionxl.consolidation import LEDGER_SHEET
-    from unionxl.excel import ribbon
+    from unionxl.excel import season as ribbon_season
 
     inbox = tmp_path / "hop-thu"
     inbox.mkdir()
@@ -438,13 +438,13 @@ def test_ribbon_consolidates_into_the_register_opens_replies_and_approves(tmp_pa
     assert "0 tệp mới" in msg and result.closed
     result = app.books._active
     shown: list[Path] = []
-    monkeypatch.setattr(ribbon, "_show_folder", shown.append)
+    monkeypatch.setattr(ribbon_season, "_show_folder", shown.append)
     msg = excel.dispatch("uxReplies", caller=result)
     assert "4 thư nháp" in msg
     assert shown == [inbox / "thu-tra-loi" / "phu-luc-nhiem-ky_2018-2023"]
     app.books._active = opened  # a unit's own book: no register, said so
-    assert "không phải bảng tổng hợp có sổ theo dõi" in excel.dispatch("uxReplies",
-                                                                          caller=opened)
+    assert "không phải bảng tổng hợp" in excel.dispatch("uxReplies", caller=opened)
+    assert "không phải bảng tổng hợp" in excel.dispatch("uxApprove", caller=opened)
     app.books._active = result
     ledger_sheet = result.sheets[LEDGER_SHEET]
     row = next(r for (r, c), v in ledger_sheet.values.items() if c == 0 and v == "BG02") + 1
