@@ -126,6 +126,23 @@ def kill_during_recording(args: list[str], k: int, offset: float) -> str:
     return where
 
 
+def survivors(group: int, wait: float = 10.0) -> list[int]:
+    """Live processes (zombies aside) of a process group, after up to ``wait`` seconds."""
+    end = time.monotonic() + wait
+    while True:
+        live = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == group and fields[0] != "Z":
+                live.append(int(stat.parent.name))
+        if not live or time.monotonic() > end:
+            return live
+        time.sleep(0.2)
+
+
 def test_killed_at_random_moments_the_register_stays_consistent(tmp_path):
     box, units = inbox(tmp_path, n=8)
     ref = tmp_path / "ref"
@@ -158,12 +175,19 @@ def test_killed_at_random_moments_the_register_stays_consistent(tmp_path):
     # 4 kills anywhere in the run, one after the other on the same register
     out = tmp_path / "seq"
     out.mkdir()
+    # Only the consolidating process is killed (as the Task Manager would): its worker
+    # processes (issue 11's pool reads the files, one process each at a time) must end by
+    # themselves, leaving nothing behind to hold the inbox or the register.
     for _ in range(4):
         delay = rng.uniform(0.3, took)
         child = start(command(box, units, out))
         time.sleep(delay)
-        os.killpg(child.pid, signal.SIGKILL)
+        os.kill(child.pid, signal.SIGKILL)
         child.wait(timeout=60)
+        left = survivors(child.pid)
+        if left:
+            os.killpg(child.pid, signal.SIGKILL)
+        assert not left, f"worker processes outlived the killed run: {left}"
         moments.append(f"{delay:.2f}s")
         if (out / "so-theo-doi.sqlite").exists():
             comparable(out / "so-theo-doi.sqlite")
