@@ -357,7 +357,7 @@ def test_outlook_msg_keeps_its_sender_and_date(tmp_path):
     box.mkdir()
     (box / "thu BG07.msg").write_bytes(outlook_msg(
         "From: Văn phòng <bg07@donvi.example>\r\nReply-To: baocao.bg07@donvi.example\r\n"
-        "Date: Mon, 7 Dec 2026 09:30:00 +0700\r\nSubject: Báo cáo\r\n"
+        "Date: Sat, 7 Nov 2026 09:30:00 +0700\r\nSubject: Báo cáo\r\n"
         "Message-ID: <bg07-1@donvi.example>\r\n\r\n", src))
     found = gather([box], tmp_path / "work")
     [source] = found.workbooks
