@@ -11,7 +11,7 @@ import getpass
 from pathlib import Path
 
 from ...consolidation.rounds import approve_units
-from ..console import print_season
+from ..ledger import print_season
 
 
 def add(p: argparse.ArgumentParser) -> None:
