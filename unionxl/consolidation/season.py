@@ -230,14 +230,16 @@ def apply(run: Consolidation, states: dict[str, UnitState], rnd: Round) -> None:
         if v is None or sub.unit_code in undecided:
             continue
         st = states[sub.unit_code]
-        sub.report.issues = [i for i in sub.report.issues if i.code not in RUN_ONLY]
+        said = sub.report.issues
+        sub.report.issues = [i for i in said if i.code not in RUN_ONLY]
         if v.id in placed:
             _set_aside(sub, "trùng hệt một tệp khác đã dùng")
         elif v is st.main:
             sub.status, sub.note = v.status, _main_note(sub, st, v)
         elif v is st.held:
             _hold(sub, st)
-        elif sub.status == "superseded" and sub.note:  # the run's own reason stands
+        elif sub.status == "superseded" and sub.note:  # the run's own reason stands,
+            sub.report.issues = said                     # with its issue
             continue
         else:
             newer = st.main

@@ -7,6 +7,7 @@ first lists every issue with a link to its cell. The live rule sheet of the temp
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from ..atomic import atomic_output
@@ -29,7 +30,8 @@ def annotate(report: FileReport, out: str | Path) -> Path:
     from openpyxl.comments import Comment  # (same)
 
     fills = _fills()
-    wb = openpyxl.load_workbook(report.path)
+    # from bytes: openpyxl leaves its file open when the workbook is refused (unsafe XML)
+    wb = openpyxl.load_workbook(io.BytesIO(Path(report.path).read_bytes()))
     if CHECK_SHEET in wb.sheetnames:
         wb[CHECK_SHEET].title = RULES_SHEET
     notes: dict[tuple[str, str], list[str]] = {}
