@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import os
 import random
 import subprocess
@@ -13,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.libreoffice import soffice
+from unionxl.cli import main
 from unionxl.form import load_form
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,3 +90,13 @@ def bases(tmp_path_factory):
     from tests import corpus
 
     return corpus.make_bases(tmp_path_factory.mktemp("bases"))
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory):
+    """``unionxl demo`` run once for the session: (its folder, what it printed)."""
+    root = tmp_path_factory.mktemp("demo")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["demo", str(root)]) == 0
+    return root, out.getvalue()

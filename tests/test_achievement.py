@@ -64,8 +64,9 @@ def test_plain_list_2024_actual_over_target(tmp_path):
             continue  # did not report
         admitted, founded = float(rng.randint(0, 2 * dv + 10)), float(rng.randint(0, 2 * cdcs + 1))
         actual[code] = (founded, admitted)
-        data = {"1": {"2024": admitted}, "2": {"2024": founded},
-                "3": {"2024": admitted * 10 + 100}, "4": {"2024": founded + 20}}
+        members = admitted * 10 + 100
+        data = {"1": {"2024": admitted}, "2": {"2024": founded}, "3": {"2024": members + 50},
+                "4": {"2024": members}, "5": {"2024": founded + 20}}
         write_template(annual, inbox / f"{code}.xlsx", code, f"Đơn vị {code}", data=data)
     report = tmp_path / "r.json"
     assert main(["consolidate", str(inbox), "-o", str(tmp_path / "th.xlsx"), "--units",
@@ -105,7 +106,7 @@ def carried(tmp_path_factory):
         founded, admitted = rng.randint(0, 8), rng.randint(50, 3000)
         actual["2025"][u.code] = (founded, admitted)
         rows += [Row(u.code, "1", "2025", admitted), Row(u.code, "2", "2025", founded),
-                 Row(u.code, "3", "2025", admitted * 12), Row(u.code, "4", "2025", 40)]
+                 Row(u.code, "4", "2025", admitted * 12), Row(u.code, "5", "2025", 40)]
     write_tidy(rows, tmp / "2025.csv")
     inbox = tmp / "inbox"
     for u in reg.expected("LDLD-BN", annual.periods[0].end):
@@ -114,7 +115,7 @@ def carried(tmp_path_factory):
         founded, admitted = rng.randint(0, 8), rng.randint(50, 3000)
         actual["2026"][u.code] = (founded, admitted)
         data = {"1": {"2026": float(admitted)}, "2": {"2026": float(founded)},
-                "3": {"2026": admitted * 12.0}, "4": {"2026": 40.0}}
+                "4": {"2026": admitted * 12.0}, "5": {"2026": 40.0}}
         write_template(annual, inbox / f"{u.code}.xlsx", u.code, u.name, data=data)
     report = tmp / "r.json"
     main(["consolidate", str(inbox), "-o", str(tmp / "th.xlsx"), "--units", str(SAMPLE_UNITS),

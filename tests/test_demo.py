@@ -14,16 +14,19 @@ from unionxl.cli import main
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    root = tmp_path_factory.mktemp("demo")
-    assert main(["demo", str(root)]) == 0
+def run(demo):
+    """The session's demo run (conftest) and its two JSON reports."""
+    root, _ = demo
     annual = json.loads((root / "tong-hop-bao-cao-nam-2026.json").read_text(encoding="utf-8"))
     term = json.loads((root / "tong-hop-phu-luc-2025-2030.json").read_text(encoding="utf-8"))
     return root, annual, term
 
 
-def test_demo_end_to_end(demo, capsys):
-    root, annual, term = demo
+def test_demo_end_to_end(run, demo):
+    root, annual, term = run
+    assert "tong-hop-bao-cao-nam-2026.xlsx" in demo[1] and "Xong trong" in demo[1]
+    # the rejected report goes back to its unit marked up
+    assert [p.name for p in (root / "tra-lai").iterdir()] == ["X-HIEPHOA-kiem-tra.xlsx"]
     for name in ("tong-hop-bao-cao-nam-2026.xlsx", "tong-hop-phu-luc-2025-2030.xlsx",
                  "ho-so-tinh.yaml", "units.csv", "changes.csv", "so-lieu-nam-2024.csv",
                  "so-lieu-nam-2025.csv", "phan-bo-chi-tieu_2023-2028_Bac-Giang.xlsx"):
@@ -32,8 +35,8 @@ def test_demo_end_to_end(demo, capsys):
     assert term["form"]["term"] == "2025-2030"
 
 
-def test_what_the_annual_inbox_plants(demo):
-    _, annual, _ = demo
+def test_what_the_annual_inbox_plants(run):
+    _, annual, _ = run
     status = {r["unit_code"]: r["status"] for r in annual["ledger"]
               if r["status"] not in ("superseded", "ignored")}
     assert status["X-HIEPHOA"] == "rejected" and status["P-VANHA"] == "missing"
@@ -64,8 +67,8 @@ def test_what_the_annual_inbox_plants(demo):
     assert carried["P-BACGIANG"] == "45% × BG01 (LĐLĐ thành phố Bắc Giang)"
 
 
-def test_the_planted_accident_is_an_error_and_the_rest_is_plausible(demo):
-    _, _, term = demo
+def test_the_planted_accident_is_an_error_and_the_rest_is_plausible(run):
+    _, _, term = run
     files = {f["unit_code"]: f for f in term["files"]}
     bad = files["X-LANGGIANG"]
     assert bad["ledger_status"] == "rejected"
@@ -77,10 +80,10 @@ def test_the_planted_accident_is_an_error_and_the_rest_is_plausible(demo):
     assert len(files) == 32
 
 
-def test_the_province_figures_are_believable(demo):
-    _, annual, term = demo
+def test_the_province_figures_are_believable(run):
+    _, annual, term = run
     year = annual["consolidated"]
-    members, cdcs, admitted = year["3"]["2026"], year["4"]["2026"], year["1"]["2026"]
+    members, cdcs, admitted = year["4"]["2026"], year["5"]["2026"], year["1"]["2026"]
     assert 500_000 < members < 700_000  # the merged Bắc Ninh speaks of about 600.000
     assert 60 < members / cdcs < 250 and 0.03 < admitted / members < 0.12
     t = term["consolidated"]
@@ -92,8 +95,8 @@ def test_the_province_figures_are_believable(demo):
     assert 0.2 < t["15.1"]["2026"] / t["15"]["2026"] < 2  # triệu đồng per person helped
 
 
-def test_both_consolidated_books_pass_the_rules(demo, tmp_path):
-    root, _, _ = demo
+def test_both_consolidated_books_pass_the_rules(run, tmp_path):
+    root, _, _ = run
     for name in ("tong-hop-bao-cao-nam-2026.xlsx", "tong-hop-phu-luc-2025-2030.xlsx"):
         report = tmp_path / f"{name}.json"
         assert main(["validate", str(root / name), "--json", str(report)]) == 0

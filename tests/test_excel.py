@@ -196,8 +196,8 @@ def test_validate_marks_then_clear_restores(tmp_path):
     assert "1 lỗi" in msg and "1 cảnh báo" in msg
     assert sheet.colors[text_cell] == ribbon.MARK_COLOR and sheet.colors[over] == ribbon.MARK_COLOR
     table = book.sheets[ribbon.RESULT_SHEET].values
-    codes = {table[(r, 2)] for r in range(1, 3)}
-    assert codes == {"not-a-number", "formula-overwritten"}
+    kinds = {table[(r, 2)] for r in range(1, 3)}
+    assert kinds == {"Không phải số", "Công thức bị ghi đè"}  # the title, not its code
     excel.dispatch("uxClearMarks", caller=book)
     assert sheet.colors[text_cell] == INPUT_FILL and sheet.colors[over] == FORMULA_FILL
     assert book.sheets[ribbon.RESULT_SHEET].values == {}
@@ -279,7 +279,8 @@ def test_export_eml_parses_and_round_trips_through_consolidate(tmp_path):
     eml = next(out.glob("*.eml"))
     msg = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
     assert msg["X-Unsent"] == "1" and msg["To"] == "tochuc@ldld.example"
-    assert "Báo cáo số liệu" in msg["Subject"] and "LĐLĐ thành phố Bắc Giang" in msg["Subject"]
+    # the form's name, not its id
+    assert msg["Subject"] == "Phụ lục số liệu nhiệm kỳ (2018-2023) – LĐLĐ thành phố Bắc Giang"
     body = msg.get_body(("plain",)).get_content()
     assert "0 lỗi" in body and "Tổng số đoàn viên" in body
     (attachment,) = list(msg.iter_attachments())

@@ -27,14 +27,14 @@ MERGED = {"CDKCN": ["BG11", "BG12", "BNC05"], "P-CHU": ["BG09", "BG10"],
 SPLIT = {"P-BACGIANG": ("BG01", 0.45), "P-DAMAI": ("BG01", 0.30),
          "P-TIENPHONG": ("BG01", 0.25), "P-QUEVO": ("BNC03", 0.60)}
 NOT_COMPARABLE = ["X-LUCNAM", "X-BACLUNG"]  # BG07 split without declared shares
-CODES = ["1", "2", "3", "4", "12", "12.1"]
+CODES = ["1", "2", "4", "5", "17", "17.1"]
 
 
 def unit_values(rng: random.Random, members: float) -> dict[str, float]:
     cdcs = max(1, round(members / rng.uniform(60, 200)))
     people = round(members * rng.uniform(0.03, 0.1))
     return {"1": round(members * rng.uniform(0.04, 0.1)), "2": rng.randint(0, 5),
-            "3": members, "4": cdcs, "12": people, "12.1": round(people * 0.8, 2)}
+            "4": members, "5": cdcs, "17": people, "17.1": round(people * 0.8, 2)}
 
 
 @pytest.fixture(scope="module")
@@ -58,17 +58,17 @@ def season(tmp_path_factory):
     for code, unit in now.items():
         if code == "P-VANHA":
             continue  # did not report
-        prev = h2025.get(code, {}).get("3", 5000)
+        prev = h2025.get(code, {}).get("4", 5000)
         members = 10500 if code == "P-CHU" else round(prev * rng.uniform(0.98, 1.05))
         values = unit_values(rng, members)
         if code == "P-NENH":
-            values["12"] = h2025["P-NENH"]["12"] * 10 + 30  # an extra digit
+            values["17"] = h2025["P-NENH"]["17"] * 10 + 30  # an extra digit
         sent[code] = values
         data = {c: {"2026": float(v)} for c, v in values.items()}
         ident = ("BG11", "CĐ Các KCN tỉnh") if code == "CDKCN" else (code, unit.name)
         write_template(ANNUAL, box / f"{code}.xlsx", *ident, data=data)
     write_template(ANNUAL, box / "BG01.xlsx", "BG01", "LĐLĐ thành phố Bắc Giang",
-                   data={"3": {"2026": 900.0}, "4": {"2026": 9.0}})
+                   data={"4": {"2026": 900.0}, "5": {"2026": 9.0}})
     out = tmp / "out"
     code = main(["consolidate", str(box), "-o", str(out / "th.xlsx"), "--units",
                  str(SAMPLE_UNITS), "--changes", str(SAMPLE_CHANGES), "--unit", "LDLD-BN",
@@ -94,8 +94,8 @@ def test_expected_units_attribution_and_ledger(season):
     assert files["CDKCN.xlsx"]["match"] == "successor"
     assert [i["code"] for i in files["BG01.xlsx"]["issues"]][0] == "unit-ended"
     # the merged unit's numbers are in the totals, the split unit's old file is not
-    total = sum(v["3"] for v in sent.values())
-    assert report["consolidated"]["3"]["2026"] == pytest.approx(total)
+    total = sum(v["4"] for v in sent.values())
+    assert report["consolidated"]["4"]["2026"] == pytest.approx(total)
     assert report["as_of"] == "2026-12-31"
 
 
@@ -116,10 +116,10 @@ def test_successor_history_is_the_sum_and_the_split_follows_its_shares(season):
             checked += 1
     for heir in NOT_COMPARABLE:
         assert all(v["2024"] is None for v in carried[heir]["values"].values())
-        assert "BG07 chia tách không khai tỷ lệ" in carried[heir]["not_comparable"]["3@2024"]
+        assert "BG07 chia tách không khai tỷ lệ" in carried[heir]["not_comparable"]["4@2024"]
     # 2025 onto 2026: Chũ took Sơn Động over on 01/04/2026
-    assert carried["P-CHU"]["values"]["3"]["2025"] == 10000
-    assert carried["P-BACGIANG"]["values"]["3"]["2025"] == h2025["P-BACGIANG"]["3"]
+    assert carried["P-CHU"]["values"]["4"]["2025"] == 10000
+    assert carried["P-BACGIANG"]["values"]["4"]["2025"] == h2025["P-BACGIANG"]["4"]
     assert "BG13" not in carried  # dissolved: its figures go nowhere
     assert checked == (len(MERGED) + len(SPLIT)) * len(CODES)
 
@@ -133,10 +133,10 @@ def test_year_on_year_checks_use_the_carried_history(season):
     # the 10.000 carried (Chũ + Sơn Động) it is not
     assert jumps["P-CHU"] == []
     (jump,) = jumps["P-NENH"]
-    assert jump["indicator"] == "12" and jump["period"] == "2026"
-    assert jump["sheet"] == ANNUAL.sheet and jump["cell"] == template_map(ANNUAL).addr("12",
+    assert jump["indicator"] == "17" and jump["period"] == "2026"
+    assert jump["sheet"] == ANNUAL.sheet and jump["cell"] == template_map(ANNUAL).addr("17",
                                                                                       "2026")
-    assert f"năm 2025 ({h2025['P-NENH']['12']:,}".replace(",", ".") in jump["message"]
+    assert f"năm 2025 ({h2025['P-NENH']['17']:,}".replace(",", ".") in jump["message"]
     flagged = {u for u, j in jumps.items() if j}
     assert flagged == {"P-NENH"}, flagged
 
@@ -145,12 +145,12 @@ def test_split_history_drives_the_check_of_the_first_year(season, tmp_path):
     """2025, the first year of the new units: compared with 45% of Bắc Giang city's 2024."""
     _, _, h2024, _, _, _, _ = season
     form = load_form("bao-cao-nam", "2025")
-    share = 0.45 * h2024["BG01"]["12"]
+    share = 0.45 * h2024["BG01"]["17"]
     box = tmp_path / "box"
-    members = round(0.45 * h2024["BG01"]["3"] * 1.02)
+    members = round(0.45 * h2024["BG01"]["4"] * 1.02)
     write_template(form, box / "P-BACGIANG.xlsx", "P-BACGIANG", "Công đoàn phường Bắc Giang",
-                   data={"3": {"2025": float(members)}, "4": {"2025": float(members // 80)},
-                         "12": {"2025": float(round(share * 10))}})
+                   data={"4": {"2025": float(members)}, "5": {"2025": float(members // 80)},
+                         "17": {"2025": float(round(share * 10))}})
     hist = tmp_path / "2024.csv"
     write_tidy([Row(u, c, "2024", v) for u, by in h2024.items() for c, v in by.items()], hist)
     assert main(["consolidate", str(box), "-o", str(tmp_path / "o.xlsx"), "--units",
@@ -159,7 +159,7 @@ def test_split_history_drives_the_check_of_the_first_year(season, tmp_path):
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     (f,) = report["files"]
     (jump,) = [i for i in f["issues"] if i["code"] == "history-jump"]
-    assert "45% × BG01" in jump["message"] and jump["indicator"] == "12"
+    assert "45% × BG01" in jump["message"] and jump["indicator"] == "17"
 
 
 def test_the_workbook_shows_the_carried_history(season):
@@ -167,9 +167,9 @@ def test_the_workbook_shows_the_carried_history(season):
     wb = openpyxl.load_workbook(out / "th.xlsx", read_only=True)
     ws = wb["Số liệu năm trước"]
     rows = list(ws.iter_rows(values_only=True))
-    chu = [r for r in rows if r[0] == "P-CHU" and r[2] == "3" and r[4] == "2024"]
+    chu = [r for r in rows if r[0] == "P-CHU" and r[2] == "4" and r[4] == "2024"]
     assert chu and chu[0][9] == "= BG09 + BG10"
-    lucnam = [r for r in rows if r[0] == "X-LUCNAM" and r[2] == "3" and r[4] == "2024"]
+    lucnam = [r for r in rows if r[0] == "X-LUCNAM" and r[2] == "4" and r[4] == "2024"]
     assert lucnam[0][5] == "không so sánh được" and "BG07" in lucnam[0][9]
     sheet = list(wb["Tình hình nộp báo cáo"].iter_rows(values_only=True))
     note = next(r for r in sheet if r[0] == "Mã đơn vị").index("Ghi chú")
@@ -181,8 +181,8 @@ def test_the_tidy_output_is_next_year_history(season):
     *_, sent, _, out = season
     rows = (out / "2026.csv").read_text(encoding="utf-8").splitlines()
     assert rows[0] == "unit_code,indicator,period,value"
-    kcn = [r for r in rows if r.startswith("CDKCN,3,2026,")]
-    assert kcn == [f"CDKCN,3,2026,{int(sent['CDKCN']['3'])}"]  # counted for the heir
+    kcn = [r for r in rows if r.startswith("CDKCN,4,2026,")]
+    assert kcn == [f"CDKCN,4,2026,{int(sent['CDKCN']['4'])}"]  # counted for the heir
 
 
 def test_a_partial_sum_is_not_comparable():
@@ -192,21 +192,21 @@ def test_a_partial_sum_is_not_comparable():
 
     from unionxl.consolidation.history import carry
 
-    rows = [Row("BG11", "3", "2024", 150000.0), Row("BNC05", "3", "2024", 230000.0),
+    rows = [Row("BG11", "4", "2024", 150000.0), Row("BNC05", "4", "2024", 230000.0),
             Row("BG12", "1", "2024", 900.0),  # BG12 reported, but not its members
-            Row("BG13", "3", "2024", 3000.0), Row("BG09", "3", "2024", 6500.0),
-            Row("BG10", "3", "2024", 3200.0), Row("ZZ9", "3", "2024", 1.0)]
+            Row("BG13", "4", "2024", 3000.0), Row("BG09", "4", "2024", 6500.0),
+            Row("BG10", "4", "2024", 3200.0), Row("ZZ9", "4", "2024", 1.0)]
     got = carry(sample_registry(), rows, ANNUAL, date(2026, 12, 31))
-    assert got.value("CDKCN", "3", "2024") is None
-    assert got.why_not("CDKCN", "3", "2024") == "BG12 không có số chỉ tiêu 3 năm 2024"
-    assert got.value("P-CHU", "3", "2024") == 9700
+    assert got.value("CDKCN", "4", "2024") is None
+    assert got.why_not("CDKCN", "4", "2024") == "BG12 không có số chỉ tiêu 4 năm 2024"
+    assert got.value("P-CHU", "4", "2024") == 9700
     assert got.unknown == ["ZZ9"]
     assert all("BG13" not in [s.code for s in by.get("2024", [])]
                for by in got.sources.values())
     # a predecessor that reported nothing that year beside units that did: not comparable
     only = carry(sample_registry(), rows[:2], ANNUAL, date(2026, 12, 31))
-    assert only.value("CDKCN", "3", "2024") is None
-    assert only.why_not("CDKCN", "3", "2024") == "thiếu số liệu năm 2024 của BG12"
+    assert only.value("CDKCN", "4", "2024") is None
+    assert only.why_not("CDKCN", "4", "2024") == "thiếu số liệu năm 2024 của BG12"
     # a CĐCS that reported to a union, not to the province, is not missing from it
     assert "BV01" not in only.sources
 
@@ -218,11 +218,11 @@ def test_a_units_own_report_wins_over_a_file_of_the_unit_it_took_over(tmp_path):
     from datetime import datetime
 
     box = tmp_path / "box"
-    chu = {"3": {"2026": 10000.0}, "4": {"2026": 100.0}}
+    chu = {"4": {"2026": 10000.0}, "5": {"2026": 100.0}}
     write_template(ANNUAL, box / "P-CHU.xlsx", "P-CHU", "Công đoàn phường Chũ", data=chu,
                    created=datetime(2026, 10, 1))
     write_template(ANNUAL, box / "X-SONDONG.xlsx", "X-SONDONG", "Công đoàn xã Sơn Động",
-                   data={"3": {"2026": 3000.0}, "4": {"2026": 60.0}},
+                   data={"4": {"2026": 3000.0}, "5": {"2026": 60.0}},
                    created=datetime(2026, 10, 20))
     assert main(["consolidate", str(box), "-o", str(tmp_path / "o.xlsx"), "--units",
                  str(SAMPLE_UNITS), "--changes", str(SAMPLE_CHANGES), "--unit", "LDLD-BN",
@@ -233,4 +233,4 @@ def test_a_units_own_report_wins_over_a_file_of_the_unit_it_took_over(tmp_path):
                                                        ("superseded", "X-SONDONG.xlsx")]
     assert "đã có báo cáo của chính đơn vị «P-CHU.xlsx»" in rows[1]["note"]
     assert "Tệp ghi X-SONDONG" in rows[1]["note"]
-    assert report["consolidated"]["3"]["2026"] == 10000
+    assert report["consolidated"]["4"]["2026"] == 10000

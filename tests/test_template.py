@@ -19,7 +19,7 @@ from unionxl.workbook import read_book
 from unionxl.workbook.fill import fill
 from unionxl.workbook.formulas import excel_formulas
 from unionxl.workbook.layout import META_SHEET, scan, template_map
-from unionxl.workbook.live_checks import CHECK_SHEET
+from unionxl.workbook.live_checks import CHECK_MARKER, CHECK_SHEET
 from unionxl.workbook.template import write_template
 from unionxl.workbook.tidy import Row, read_tidy, write_tidy
 
@@ -63,10 +63,10 @@ def test_template_structure(tmp_path, form):
     assert ws.print_title_rows == "$9:$10"
     assert ws.column_dimensions["A"].hidden and ws.row_dimensions[8].hidden
     assert ws["B1"].value == "LIÊN ĐOÀN LAO ĐỘNG TỈNH BẮC GIANG"
-    assert ws["B2"].value == "LĐLĐ THÀNH PHỐ BẮC GIANG"
+    assert ws["B2"].value == "LIÊN ĐOÀN LAO ĐỘNG THÀNH PHỐ BẮC GIANG"  # in full, not "LĐLĐ"
     assert "(Số liệu lấy từ ngày 01/01/2018 đến hết ngày 31/12/2022)" in [
         ws.cell(r, 2).value for r in range(1, 8)]
-    headers = [ws.cell(9, c).value for c in range(2, 14)]
+    headers = [ws.cell(9, c).value for c in range(2, 15)]
     assert headers[:4] == ["TT", "Nội dung", "Đơn vị tính", "Năm"]
     assert "Tổng hoặc bình quân (%)" in headers and "Ghi chú" in headers
     r, c = m.cell("32.1", "2019")
@@ -200,15 +200,21 @@ def test_fill_restores_formulas_and_keeps_inputs(tmp_path, form, rng):
     assert len(res.restored) == 3
     assert _input_snapshot(out, form) == before
     ws2 = openpyxl.load_workbook(out)[form.sheet]
-    # Written by hand from the layout (years in E:I, total J, target K, % L; row 105 is
-    # members, 106/107 admitted/left, 108 their difference; row 37 enterprises with a TƯLĐTT):
-    # the last year with a number for a stock, the total over the target, a − b.
-    assert ws2["J105"].value == ("=IF(ISNUMBER(I105),I105,IF(ISNUMBER(H105),H105,IF(ISNUMBER("
-                                 'G105),G105,IF(ISNUMBER(F105),F105,IF(ISNUMBER(E105),E105,"")))))')
-    assert ws2["L37"].value == '=IF(OR(COUNT(J37)=0,N(K37)=0),"",N(J37)/N(K37))'
-    assert ws2["F108"].value == '=IF(COUNT(F106,F107)=0,"",(N(F106)-N(F107)))'
-    assert ws2["J106"].value == ('=IF(COUNT(E106,F106,G106,H106,I106)=0,"",SUM(E106,F106,'
-                                 'G106,H106,I106))')
+    # Written by hand from the layout (years in E:I, total J, «Cách tính» K, target L, % M;
+    # row 112 is members, 113/114 admitted/left, 115 their difference, 116 members over
+    # workers; row 37 enterprises with a TƯLĐTT, 41 their rate over the CĐCS of enterprises,
+    # rows 119–121): the last year with a number for a stock, the total over the target, a − b,
+    # a rate recomputed from the totals of its numerator and denominator.
+    assert ws2["J112"].value == ("=IF(ISNUMBER(I112),I112,IF(ISNUMBER(H112),H112,IF(ISNUMBER("
+                                 'G112),G112,IF(ISNUMBER(F112),F112,IF(ISNUMBER(E112),E112,"")))))')
+    assert ws2["M37"].value == '=IF(OR(COUNT(J37)=0,N(L37)=0),"",N(J37)/N(L37))'
+    assert ws2["F115"].value == '=IF(COUNT(F113,F114)=0,"",(N(F113)-N(F114)))'
+    assert ws2["J113"].value == ('=IF(COUNT(E113,F113,G113,H113,I113)=0,"",SUM(E113,F113,'
+                                 'G113,H113,I113))')
+    assert ws2["J116"].value == ('=IF(OR(COUNT(J112)=0,COUNT(J111)=0),"",IF(N(J111)=0,"",'
+                                 'N(J112)/N(J111)))')
+    assert ws2["G41"].value == ('=IF(OR(COUNT(G37)=0,COUNT(G119,G120,G121)=0),"",IF(((N(G119)'
+                                '+N(G120))+N(G121))=0,"",N(G37)/((N(G119)+N(G120))+N(G121))))')
     # and every other formula cell holds a formula again
     _, grid, m2 = sheet_map_of(out, form.sheet)
     assert all(isinstance(ws2.cell(r + 1, c + 1).value, str)
@@ -270,6 +276,8 @@ def test_inserted_rows_and_columns_export_fill_recalculate(tmp_path, form, rng, 
     # the live checks were re-pointed too: every status equals Python's
     expected = rule_statuses(read_book(out))
     checks_grid, _ = values(recalculated, CHECK_SHEET)
-    got = {tuple(r[0].rsplit("@", 1)): r[5] for r in checks_grid
-           if isinstance(r[0], str) and "@" in r[0]}
+    start = next(i for i, r in enumerate(checks_grid) if r[0] == CHECK_MARKER)
+    periods = {c: p for c, p in enumerate(checks_grid[start]) if c and p}
+    got = {(r[0], p): r[c] for r in checks_grid[start + 1:] if r[0]
+           for c, p in periods.items() if r[c] not in (None, "")}
     assert got == expected

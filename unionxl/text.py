@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 
@@ -29,3 +30,20 @@ def name_key(name: str) -> str:
     for long, short in _ABBREVIATIONS:
         text = re.sub(rf"\b{long}\b", short, text)
     return text.replace(" ", "")
+
+
+VIETNAM = dt.timezone(dt.timedelta(hours=7), "ICT")  # one zone, no daylight saving
+
+
+def vn_time(stamp: str | dt.datetime) -> str:
+    """A time as people in Vietnam read it: «10/01/2023 15:00» (dd/mm/yyyy HH:MM, local time;
+    a time without a zone is taken as UTC, as Office stores it). Unreadable text is returned
+    as it is."""
+    if isinstance(stamp, str):
+        try:
+            stamp = dt.datetime.fromisoformat(stamp.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return stamp
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=dt.timezone.utc)
+    return stamp.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")

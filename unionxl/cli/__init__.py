@@ -14,7 +14,10 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import UnionxlError
+from .argparse_vi import install
 from .commands import COMMANDS
+
+install()  # argparse's own texts in Vietnamese
 
 
 def _parser(command: str | None) -> argparse.ArgumentParser:

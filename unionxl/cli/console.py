@@ -10,7 +10,7 @@ from ..validation import Issue
 
 def issue_line(issue: Issue) -> str:
     where = "!".join(x for x in (issue.sheet, issue.cell) if x)
-    return f"  - [{issue.severity_vi.lower()}] {where} {issue.code}: {issue.message}"
+    return f"  - [{issue.severity_vi.lower()}] {where} {issue.title}: {issue.message}"
 
 
 def progress_bar(i: int, n: int, label: str) -> None:

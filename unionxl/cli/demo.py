@@ -27,6 +27,8 @@ import openpyxl
 from ..consolidation import achievement, consolidate, registry_for, write_consolidated
 from ..consolidation.registry_io import DATA
 from ..form import load_form, load_profile
+from ..validation import validate_file
+from ..validation.annotate import annotate
 from ..workbook.blank import SAMPLES, write_blank
 from ..workbook.layout import template_map
 from ..workbook.numbers import format_vn
@@ -87,16 +89,16 @@ def annual_inbox(folder: Path, reg, profile, seed: int = 2026) -> dict[str, str]
             continue
         write_template(form, path, code, name, profile, data, created=SAVED)
         if code == "X-HIEPHOA":  # a number typed as text: rejected until fixed
-            _set(path, form.sheet, m.addr("12", YEAR), "1.234 lượt")
+            _set(path, form.sheet, m.addr("17", YEAR), "1.234 lượt")
             plan[code] = "rejected: text number"
         if code == "P-DAMAI":  # an older copy with other numbers, then the corrected one
             old = {c: dict(by) for c, by in data.items()}
-            old["12"][YEAR] += 7
+            old["17"][YEAR] += 7
             write_template(form, folder / "P-DAMAI (ban cu).xlsx", code, name, profile, old,
                            created=SAVED - timedelta(days=9))
             plan[code] = "duplicate: latest kept"
         if code == "P-NENH":  # an extra digit: ten times last year
-            _set(path, form.sheet, m.addr("14", YEAR), data["14"][YEAR] * 10 + 7)
+            _set(path, form.sheet, m.addr("21.1", YEAR), data["21.1"][YEAR] * 10 + 7)
             plan[code] = "accepted with warning: jump against last year"
         plan.setdefault(unit.code, "accepted")
     old = reg.latest("BG01")  # a district union split in 2025 reused its old workbook
@@ -178,6 +180,18 @@ def _email(attachment: Path, out: Path, unit_name: str) -> None:
     out.write_bytes(bytes(msg))
 
 
+def _send_back(run, folder: Path) -> list[Path]:
+    """A marked-up copy of every rejected report, to send back to its unit."""
+    out = []
+    for s in run.submissions:
+        if s.status == "rejected" and s.report.status != "unreadable" and s.source.origin:
+            path = Path(s.source.origin)
+            if path.suffix == ".xlsx" and path.exists():
+                report = validate_file(path)
+                out.append(annotate(report, folder / f"{path.stem}-kiem-tra.xlsx"))
+    return out
+
+
 def _summary(run, form) -> None:
     last = form.period_keys[-1]
     figures = [(h.label, run.consolidated().get(h.code, {}).get(last)) for h in form.headline]
@@ -212,6 +226,9 @@ def run_demo(root: Path) -> int:
     report = root / "tong-hop-bao-cao-nam-2026.json"
     report.write_text(json.dumps(run.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
     print_ledger(run)
+    marked = _send_back(run, root / "tra-lai")
+    if marked:
+        print(f"   Bản đánh dấu lỗi gửi lại đơn vị: {', '.join(p.name for p in marked)}")
     _summary(run, annual)
     print("4. Tổng hợp phụ lục số liệu nhiệm kỳ 2025-2030 (năm 2025, 2026):")
     term_box = root / "hop-thu-phu-luc"

@@ -23,9 +23,9 @@ def add_profile(p: argparse.ArgumentParser) -> None:
 
 
 def add_period(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--term", help="nhiệm kỳ, ví dụ 2023-2028 (mặc định: nhiệm kỳ chứa ngày hôm "
-                   "nay, hoặc nhiệm kỳ trong hồ sơ tỉnh)")
-    p.add_argument("--year", help="năm của báo cáo năm, quý (mặc định: năm nay)")
+    p.add_argument("--term", metavar="NHIỆM_KỲ", help="nhiệm kỳ, ví dụ 2023-2028 (mặc định: "
+                   "nhiệm kỳ chứa ngày hôm nay, hoặc nhiệm kỳ trong hồ sơ tỉnh)")
+    p.add_argument("--year", metavar="NĂM", help="năm của báo cáo năm, quý (mặc định: năm nay)")
 
 
 def profile_of(args: argparse.Namespace) -> Profile:

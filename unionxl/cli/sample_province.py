@@ -84,9 +84,10 @@ def sizes(reg: Registry, on: date) -> dict[str, Size]:
 def anchors(form: Form, size: Size, rng: random.Random) -> dict[str, object]:
     """The size of a unit as the anchors of a form's typical magnitudes."""
     superior = 0 if size.kind == "grassroots" else 1
-    if "33" not in form.sample:  # the annual and quarterly forms
-        return {"3": size.members, "4": size.cdcs, "18": superior}
     mix, covered = MIX.get(size.kind, LOCAL)
+    if "33" not in form.sample:  # the annual and quarterly forms: workers, members, CĐCS
+        return {"3": size.members / rng.uniform(*covered), "4": size.members, "5": size.cdcs,
+                "27": superior}
     weights = [w * rng.uniform(0.8, 1.2) for w in mix]
     parts = [size.cdcs * w / sum(weights) for w in weights]
     ints = [math.floor(v) for v in parts]

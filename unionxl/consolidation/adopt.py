@@ -66,6 +66,8 @@ class Target:
 def targets(form: Form) -> list[Target]:
     out: list[Target] = []
     for ind in form.indicators:
+        if ind.is_ratio:
+            continue  # a rate is recomputed, never read: a hand-made appendix has none
         base = re.sub(r"[a-z]$", "", ind.code)
         if base != ind.code and out and re.sub(r"[a-z]$", "", out[-1].codes[0]) == base:
             out[-1].codes += (ind.code,)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from ..workbook.printing import page_setup, wrapped_lines
 from ..workbook.styles import FONT
 from .history import previous
 from .registry import fmt
@@ -25,7 +26,7 @@ def history_sheet(wb, run: Consolidation, f) -> None:
                     f.note)
     head = ["Mã đơn vị", "Đơn vị", "Mã chỉ tiêu", "Chỉ tiêu", "Năm", "Số năm đó",
             "Năm báo cáo", "Số năm báo cáo", "Tăng, giảm", "Nguồn số liệu năm đó"]
-    widths = [12, 30, 8, 40, 7, 12, 8, 12, 10, 60]
+    widths = [10, 24, 7, 36, 7, 11, 8, 11, 9, 40]
     for c, (h, w) in enumerate(zip(head, widths, strict=True)):
         ws.write_string(3, c, h, f.header)
         ws.set_column(c, c, w)
@@ -64,9 +65,15 @@ def history_sheet(wb, run: Consolidation, f) -> None:
                                  "" if value in (None, 0) or current is None
                                  else current / value - 1)
                 ws.write_string(r, 9, why or source, f.cell)
+                ws.set_row(r, 15 * max(wrapped_lines(names.get(unit, ""), 24),
+                                       wrapped_lines(ind.label, 36),
+                                       wrapped_lines(why or source, 40)))
                 r += 1
+    end = max(r - 1, 3)
     if carried.unknown:
+        end = r + 1
         ws.write_string(r + 1, 0, "Số liệu năm trước của đơn vị không có trong danh sách đơn vị "
                         "(không dùng): " + ", ".join(carried.unknown) + ".", f.note)
     ws.freeze_panes(4, 2)
     ws.autofilter(3, 0, max(r - 1, 3), len(head) - 1)
+    page_setup(ws, landscape=True, repeat=(3, 3), area=(0, 0, end, len(head) - 1))

@@ -29,6 +29,7 @@ from typing import Any
 
 from ..atomic import sweep_stale
 from ..form import Form, compute, load_form
+from ..form.precision import at_precision
 from ..text import name_key
 from ..validation import Issue, make
 from ..workbook.tidy import Row
@@ -70,6 +71,7 @@ class LedgerRow:
     warnings: int = 0
     note: str = ""
     code: str = ""  # the issue code that decided the row (the first error, or why ignored)
+    modified: str = ""  # when the unit last saved the file (ISO, UTC)
     # what the season's register adds (blank without one)
     received: str = ""  # ISO time the version arrived
     timeliness: str = ""  # on_time | late | missing
@@ -104,9 +106,13 @@ class Consolidation:
         return compute(self.form, self.totals) if self.form is not None else {}
 
     def consolidated(self) -> dict[str, dict[str, float]]:
+        """{indicator: {column key: value}} at each indicator's precision (no float noise);
+        the comparisons (…pct) are left to the workbook."""
         out: dict[str, dict[str, float]] = {}
         for code, row in self.computed.items():
-            vals = {k: v for k, v in row.items() if v is not None and k != "pct"}
+            kind = self.form.indicator(code).value_type
+            vals = {k: at_precision(v, kind) for k, v in row.items()
+                    if v is not None and not k.endswith("pct")}
             if vals:
                 out[code] = vals
         return out
@@ -348,7 +354,7 @@ def _ledger(run: Consolidation) -> list[LedgerRow]:
         note = " ".join(x for x in (s.attributed, s.note) if x)
         return LedgerRow(s.unit_code or r.unit_code, names.get(s.unit_code, r.unit_name),
                          s.status, s.source.name, r.sha256, r.form_version, r.errors,
-                         r.warnings, note, first.code if first else "")
+                         r.warnings, note, first.code if first else "", _iso(s.saved))
 
     expected = [u.code for u in run.units] or sorted(c for c in by_unit if c)
     for code in expected:
@@ -371,12 +377,15 @@ def _ledger(run: Consolidation) -> list[LedgerRow]:
 
 
 def _sum(run: Consolidation) -> dict[str, dict[str, float]]:
+    """Input cells summed over the units; rows that do not add up across units (across: none)
+    and rates are left out: a rate is recomputed from its summed numerator and denominator.
+    The results are reported at each indicator's precision (``consolidated``)."""
     totals: dict[str, dict[str, float]] = {}
     if run.form is None:
         return totals
     for s in run.used:
         for code, row in s.values().items():
-            if not run.form.has(code) or run.form.indicator(code).across == "none":
+            if not run.form.has(code) or run.form.indicator(code).across != "sum":
                 continue
             target = totals.setdefault(code, {})
             for key, v in row.items():

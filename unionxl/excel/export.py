@@ -62,7 +62,10 @@ def export(book: str | Path, out_dir: str | Path, to: str = "", force: bool = Fa
 def _message(report: FileReport, attachment: Path, to: str) -> EmailMessage:
     msg = EmailMessage()
     who = report.unit_name or report.unit_code or "đơn vị"
-    msg["Subject"] = (f"Báo cáo số liệu {report.form_id} nhiệm kỳ {report.term} – {who}")
+    form = report.form
+    name = form.display_name if form is not None else report.form_id
+    span = f"{'năm' if form is not None and form.single_year else 'nhiệm kỳ'} {report.term}"
+    msg["Subject"] = f"{name} ({report.term}) – {who}"
     if to:
         msg["To"] = to
     msg["Date"] = formatdate(localtime=True)
@@ -72,15 +75,17 @@ def _message(report: FileReport, attachment: Path, to: str) -> EmailMessage:
     lines = [
         "Kính gửi cấp trên,",
         "",
-        f"{who} gửi báo cáo số liệu (biểu mẫu {report.form_id}, phiên bản "
-        f"{report.form_version}, nhiệm kỳ {report.term}) trong tệp đính kèm "
-        f"{attachment.name}.",
+        f"{who} gửi {name} ({span}, biểu mẫu phiên bản {report.form_version}) trong tệp "
+        f"đính kèm {attachment.name}.",
         f"Kết quả kiểm tra: {report.errors} lỗi, {report.warnings} cảnh báo.",
     ]
-    for h in report.form.headline if report.form else ():
+    labels = {p.key: p.label for p in form.periods} if form is not None else {}
+    for h in form.headline if form is not None else ():
         v = values.get(h.code, {}).get(last)
         if v is not None:
-            lines.append(f"- {h.label} năm {last}: {format_vn(v)}")
+            when = labels.get(last, last)
+            lines.append(f"- {h.label} {'năm ' if when.isdigit() else ''}{when}: "
+                         f"{format_vn(v)}")
     lines += ["", "Trân trọng.", "", f"(Tạo bởi unionxl; mã kiểm tra SHA-256 của tệp gốc: "
               f"{report.sha256[:16]}…)"]
     msg.set_content("\n".join(lines))

@@ -24,6 +24,7 @@ from ..consolidation import LEDGER_SHEET
 from ..errors import UnionxlError
 from ..form import default_term, find_profile, load_form
 from ..validation import check_book
+from ..validation.annotate import RESULT_SHEET
 from ..validation.fixnumbers import plan
 from ..workbook.formulas import excel_formulas
 from ..workbook.layout import META_SHEET, SheetMap, scan
@@ -37,7 +38,6 @@ from .season import approve_selected, consolidate_folder, open_replies, picked_f
 from .sheets import address_chunks, ensure_sheet, grid, names, writable
 
 TITLE = "unionxl – Công đoàn"
-RESULT_SHEET = "Kết quả kiểm tra"
 MARKS_SHEET = "_unionxl_marks"  # where validate remembers the cells it coloured
 MARK_COLOR = (255, 199, 206)
 
@@ -167,9 +167,10 @@ def validate_workbook(app, xl_book, picked: str = "") -> str:
     if restore:
         marks.range("A1").value = restore
     result = ensure_sheet(xl_book, RESULT_SHEET)
-    table = [["STT", "Mức", "Mã lỗi", "Ô", "Chỉ tiêu", "Năm", "Nội dung"]] + [
-        [n, i.severity_vi, i.code, i.cell, i.indicator,
-         i.period, i.message] for n, i in enumerate(issues, start=1)]
+    labels = {p.key: p.label for p in book.form.periods}
+    table = [["STT", "Mức", "Loại", "Ô", "Dòng", "Kỳ", "Nội dung"]] + [
+        [n, i.severity_vi, i.title, i.cell, i.indicator,
+         labels.get(i.period, i.period), i.message] for n, i in enumerate(issues, start=1)]
     result.range("A1").value = table
     return (f"Kiểm tra xong: {errors} lỗi, {len(issues) - errors} cảnh báo. "
             + (f"Các ô có vấn đề đã được tô đỏ; danh sách ở trang «{RESULT_SHEET}»."

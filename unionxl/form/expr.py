@@ -47,6 +47,7 @@ class Bin:
 
 
 Node = Union[Num, Ref, Neg, Bin]  # noqa: UP007 (a runtime alias)
+Getter = Callable[[Ref], "float | None"]  # the value of a reference, None when blank
 
 
 def _tokenize(text: str) -> list[tuple[str, str]]:

@@ -18,9 +18,9 @@ import yaml
 
 from ..errors import FormDefinitionError, UnknownFormError
 from ..text import nfc
-from .model import ANCHOR, EXCEL_SHEET_FORBIDDEN, VALUE_TYPES, Form, Headline, Indicator
+from .model import ANCHOR, COMPARE_KEYS, EXCEL_SHEET_FORBIDDEN, VALUE_TYPES, Form, Headline
 from .rules import compile_rules
-from .sections import Entities, RowBuilder
+from .sections import Entities, RowBuilder, check_keys
 
 FORMS_DIR = Path(__file__).parent / "definitions"
 # The C loader when PyYAML was built with libyaml: the same result, several times faster.
@@ -29,12 +29,14 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FORM_KEYS = {
     "id", "version", "title", "heading", "sheet", "period_kind", "term", "target_note",
     "units", "sections", "rules", "years", "columns", "year", "hidden", "period_line",
-    "tracks", "sections_from", "annual", "headline", "sample",
+    "tracks", "sections_from", "annual", "headline", "sample", "name", "compare", "midterm",
 }
 # Province text belongs to the province profile; a form only says where it goes.
 _PROFILE_KEYS = {"issuer", "province", "guidance"}
 _NOTE_FIELDS = {"congress"}  # placeholders of target_note: the profile's congress note
-COLUMN_LABELS = {"years", "total", "target", "pct", "note"}
+COLUMN_LABELS = {"years", "total", "target", "pct", "note", "base", "prev", "base_pct",
+                 "prev_pct"}
+HIDABLE = {"total", "target", "pct", "note"}
 _HEADLINE_KEYS = {"code", "label", "chart"}
 
 
@@ -80,27 +82,19 @@ def load_form_file(path: str, entities: Entities = ()) -> Form:
     return _Builder(path, entities).build(data)
 
 
-class _Builder(RowBuilder):
+class _Builder:
     def __init__(self, path: str, entities: Entities = ()) -> None:
         self.path = path
         self.entities = entities
         self.per_unit = False
-        self.indicators: list[Indicator] = []
         self.units: dict[str, dict[str, str]] = {}
+        self.indicators: list[Any] = []
 
     def fail(self, entry: str, problem: str) -> FormDefinitionError:
         return FormDefinitionError(self.path, entry, problem)
 
     def check_keys(self, entry: str, data: Any, allowed: set[str], required: tuple[str, ...]):
-        if not isinstance(data, dict):
-            raise self.fail(entry, "phải là một bảng khóa: giá trị")
-        unknown = sorted(set(data) - allowed)
-        if unknown:
-            raise self.fail(entry, f"khóa không biết: {', '.join(map(str, unknown))} "
-                            f"(dùng được: {', '.join(sorted(allowed))})")
-        for key in required:
-            if data.get(key) in (None, ""):
-                raise self.fail(entry, f"thiếu khóa bắt buộc «{key}»")
+        check_keys(self.fail, entry, data, allowed, required)
 
     def build(self, data: Any) -> Form:
         if isinstance(data, dict) and data.get("sections_from"):
@@ -140,8 +134,9 @@ class _Builder(RowBuilder):
             names = ", ".join(sorted(COLUMN_LABELS))
             raise self.fail("columns", f"chỉ đặt tên được các cột {names}")
         self.load_units(data["units"])
-        sections = self.load_sections(data["sections"])
-        self.check_references()
+        rows = RowBuilder(self.path, self.units, self.entities)
+        sections = rows.load_sections(data["sections"])
+        self.indicators, self.per_unit = rows.indicators, rows.per_unit
         rules = data.get("rules") or []
         if not isinstance(rules, list):
             raise self.fail("rules", "phải là một danh sách quy tắc")
@@ -170,6 +165,9 @@ class _Builder(RowBuilder):
             entities=self.entities if self.per_unit else (),
             per_unit=self.per_unit,
             sample=self.sample(data.get("sample") or {}),
+            name=nfc(str(data.get("name") or "")),
+            compare=self.compare(data.get("compare") or []),
+            midterm=bool(data.get("midterm", False)),
         )
         return dataclasses.replace(form, rules=compile_rules(form, rules), _by_code={})
 
@@ -240,7 +238,7 @@ class _Builder(RowBuilder):
         return merged
 
     def hidden(self, hidden: Any) -> list[str]:
-        if not isinstance(hidden, list) or set(hidden) - {"total", "target", "pct", "note"}:
+        if not isinstance(hidden, list) or set(hidden) - HIDABLE:
             raise self.fail("hidden", "chỉ ẩn được các cột total, target, pct, note")
         return [str(h) for h in hidden]
 
@@ -259,10 +257,17 @@ class _Builder(RowBuilder):
         for name, spec in units.items():
             entry = f"units.{name}"
             self.check_keys(entry, spec, {"type", "name"}, ("type",))
-            if spec["type"] not in VALUE_TYPES:
-                raise self.fail(entry, f"type phải là một trong {', '.join(VALUE_TYPES)}")
+            if spec["type"] not in VALUE_TYPES or spec["type"] == "rate":
+                raise self.fail(entry, "type phải là integer hoặc decimal (tỷ lệ là dòng "
+                                "kind: ratio)")
             self.units[nfc(str(name))] = {"type": spec["type"],
                                           "name": nfc(str(spec.get("name", name)))}
+
+    def compare(self, compare: Any) -> tuple[str, ...]:
+        if not isinstance(compare, list) or set(compare) - set(COMPARE_KEYS):
+            raise self.fail("compare", "là danh sách các cột so sánh: base (đầu nhiệm kỳ), "
+                            "prev (năm trước, nhiệm kỳ trước)")
+        return tuple(k for k in COMPARE_KEYS if k in compare)
 
 
 # -- pickling by reference -------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,12 +32,18 @@ TIME_AGGS = {
     "first": "lấy số đầu kỳ",
     "avg": "bình quân các năm có số liệu",
     "max": "lấy số lớn nhất",
+    "ratio": "tính lại từ tử số và mẫu số (không cộng, không lấy bình quân các tỷ lệ)",
     "none": "không tổng hợp theo thời gian",
 }
-ACROSS_AGGS = {"sum": "cộng các đơn vị", "none": "không cộng giữa các đơn vị"}
-KINDS = ("input", "heading", "derived")
+ACROSS_AGGS = {"sum": "cộng các đơn vị", "none": "không cộng giữa các đơn vị",
+               "ratio": "tính lại từ tổng tử số và tổng mẫu số của các đơn vị"}
+KINDS = ("input", "heading", "derived", "ratio")
 RELS = ("part", "detail", "companion")
-VALUE_TYPES = ("integer", "decimal")
+VALUE_TYPES = ("integer", "decimal", "rate")  # rate: a ratio row, a fraction shown as %
+RATE_UNIT = "%"
+# Columns that compare the period's figure with another one, in the order they are shown:
+# base = start of the term (stocks only), prev = the previous year / term (same span).
+COMPARE_KEYS = ("base", "prev")
 EXCEL_SHEET_FORBIDDEN = set("[]:*?/\\")
 ANCHOR = "*"  # the of-row of a sample anchor: a unit's size, given by the caller
 
@@ -64,6 +71,9 @@ class Indicator:
     required: bool = False
     entity: str = ""  # a unit code, where a row stands for a unit (target allocation)
     source_label: str = ""  # the printed row a compound measure comes from ("Số vụ/ số người…")
+    numerator: str | None = None  # ratio rows: expressions over indicator codes
+    denominator: str | None = None
+    cumulative: bool = False  # a running total from the start of the year ("lũy kế")
 
     @property
     def is_input(self) -> bool:
@@ -73,9 +83,26 @@ class Indicator:
     def has_values(self) -> bool:
         return self.kind != "heading"
 
+    @property
+    def is_ratio(self) -> bool:
+        return self.kind == "ratio"
+
+    @property
+    def is_stock(self) -> bool:
+        """A figure at a point in time (its start-of-term value means something)."""
+        return self.time in ("last", "first")
+
     def parsed_formula(self) -> expr.Node:
         assert self.formula is not None
         return expr.parse(self.formula)
+
+    def ratio_parts(self) -> tuple[expr.Node, expr.Node]:
+        assert self.numerator is not None and self.denominator is not None
+        return expr.parse(self.numerator), expr.parse(self.denominator)
+
+    def ratio_codes(self) -> list[str]:
+        num, den = self.ratio_parts()
+        return list(dict.fromkeys(r.code for r in expr.refs(num) + expr.refs(den)))
 
 
 @dataclass(frozen=True)
@@ -125,6 +152,9 @@ class Form:
     tracks: dict[str, dict[str, str]] = field(default_factory=dict)
     annual: str = ""  # for a quarterly form: the annual form its quarters roll up to
     headline: tuple[Headline, ...] = ()
+    name: str = ""  # what users call the form ("Phụ lục số liệu nhiệm kỳ")
+    compare: tuple[str, ...] = ()  # comparison columns shown: a subset of COMPARE_KEYS
+    midterm: bool = False  # a mid-term review: the first half of the term's years
     rules: tuple[Rule, ...] = ()  # structural, then declared; compiled by the loader
     entities: tuple[tuple[str, str], ...] = ()  # (code, name) of the units of per-unit rows
     per_unit: bool = False  # rows are made from a unit registry (the target allocation)
@@ -150,18 +180,33 @@ class Form:
     def valued(self) -> list[Indicator]:
         return [i for i in self.indicators if i.has_values]
 
+    @property
+    def display_name(self) -> str:
+        return self.name or f"{self.heading} {self.title()}".strip()
+
+    def applies(self, ind: Indicator, key: str) -> bool:
+        """Whether a row has a figure in a comparison column (a start-of-term flow has none)."""
+        if key != "base":
+            return True
+        if ind.is_ratio:
+            return all(self.indicator(c).is_stock for c in ind.ratio_codes())
+        return ind.is_stock
+
     def without_rows(self, missing: list[str]) -> Form:
         """The form minus rows deleted from a sheet (and derived rows that need them)."""
         if not missing:
             return self
         gone = set(missing)
-        keep = []
-        for ind in self.indicators:
-            if ind.code in gone or (ind.formula and any(
-                    r.code in gone for r in expr.refs(ind.parsed_formula()))):
-                gone.add(ind.code)
-                continue
-            keep.append(ind)
+        while True:  # a ratio row may use rows below it: repeat until nothing more goes
+            before = len(gone)
+            for ind in self.indicators:
+                uses = (ind.ratio_codes() if ind.is_ratio else
+                        [r.code for r in expr.refs(ind.parsed_formula())] if ind.formula else [])
+                if any(c in gone for c in uses):
+                    gone.add(ind.code)
+            if len(gone) == before:
+                break
+        keep = [i for i in self.indicators if i.code not in gone]
         rules = tuple(r for r in self.rules if not gone & set(r.all_codes))
         headline = tuple(h for h in self.headline if h.code not in gone)
         return dataclasses.replace(self, indicators=tuple(keep), rules=rules,
@@ -192,21 +237,33 @@ class Form:
                     for q, roman in enumerate(("I", "II", "III", "IV"), start=1)]
         first, last = (self.term_start, self.term_end - 1) if self.year_offset is None else (
             self.term_start + self.year_offset[0], self.term_start + self.year_offset[1])
+        if self.midterm:  # the years so far at mid-term: the first half, rounded up
+            last = first + math.ceil((last - first + 1) / 2) - 1
         return [Period(str(y), str(y), date(y, 1, 1), date(y, 12, 31))
                 for y in range(first, last + 1)]
 
     def label(self, column: str, default: str) -> str:
-        """A column header: the form's own wording where it has one."""
-        return self.column_labels.get(column, default)
+        """A column header: the form's own wording where it has one ({year}, {prev_year},
+        {term_start}, {term_end} and {prev_term} are replaced)."""
+        length = self.term_end - self.term_start
+        return self.column_labels.get(column, default).format(
+            year=self.term_start, prev_year=self.term_start - 1, term_start=self.term_start,
+            term_end=self.term_end, prev_term=f"{self.term_start - length}-{self.term_start}")
 
     @cached_property
     def period_keys(self) -> list[str]:
         return [p.key for p in self.periods]
 
     @cached_property
+    def input_keys(self) -> list[str]:
+        """Column keys whose cells can hold a typed number: periods, comparisons, target."""
+        return [*self.period_keys, *self.compare, "target"]
+
+    @cached_property
     def value_keys(self) -> tuple[tuple[str, str], ...]:
-        """Every (indicator, column key) that can hold a number: periods and the target."""
-        return tuple((i.code, k) for i in self.valued for k in [*self.period_keys, "target"])
+        """Every (indicator, column key) that can hold a number: periods, comparisons and the
+        target."""
+        return tuple((i.code, k) for i in self.valued for k in self.input_keys)
 
     @cached_property
     def value_position(self) -> dict[tuple[str, str], int]:
@@ -251,6 +308,7 @@ class Form:
         return {
             "id": self.id,
             "version": self.version,
+            "name": self.display_name,
             "title": self.title(),
             "term": self.term,
             "sheet": self.sheet,
@@ -271,7 +329,8 @@ class Form:
                     "unit_aggregation": i.across, "parent": i.parent, "relation": i.rel,
                     "section": i.section, "sum_of": list(i.sum_of), "formula": i.formula,
                     "target": i.target, "required": i.required, "note": i.note, "why": i.why,
-                    "fix": i.fix,
+                    "fix": i.fix, "numerator": i.numerator, "denominator": i.denominator,
+                    "cumulative": i.cumulative,
                 }
                 for i in self.indicators
             ],

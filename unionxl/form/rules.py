@@ -8,6 +8,7 @@ list adds the rest. Each rule evaluates in Python and compiles to an Excel formu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -133,6 +134,15 @@ class Rule:
         return status, fail
 
 
+def readable(check: str) -> str:
+    """A rule's check as people read it: ``{32} <= {31}`` → «dòng 32 ≤ dòng 31»."""
+    text = re.sub(r"\{([^{}@]+)@-1\}", r"dòng \1 kỳ trước", check)
+    text = re.sub(r"\{([^{}@]+)\}", r"dòng \1", text)
+    for op, sign in sorted(OP_TEXT.items(), key=lambda kv: -len(kv[0])):
+        text = text.replace(f" {op} ", f" {sign} ")
+    return text
+
+
 def excel_compare(a: str, op: str, b: str, tolerance: float = 0.0) -> str:
     """Excel twin of ``compare``: the same epsilon, the same tolerance."""
     eps = f"1E-9*MAX(1,ABS({a}),ABS({b}))"
@@ -179,6 +189,19 @@ def _structural(form: Form) -> list[Rule]:
                 "missing": "skip_if_all",
                 "message": f"Dòng {ind.code} phải bằng tổng các dòng "
                            f"{', '.join(ind.sum_of)} (chia nhỏ đầy đủ).",
+            }, generated=True))
+        if ind.cumulative and form.period_kind == "quarter":  # a running total never falls
+            out.append(_make(form, {
+                "id": f"luy-ke-{ind.code}", "check": f"{{{ind.code}}} >= {{{ind.code}@-1}}",
+                "severity": "warning", "missing": "skip_if_any",
+                "message": f"Dòng {ind.code} là số lũy kế từ đầu năm nhưng nhỏ hơn quý trước "
+                           "(có ghi nhầm số phát sinh trong quý?).",
+            }, generated=True))
+        if ind.is_ratio:  # a share: its numerator is part of its denominator
+            out.append(_make(form, {
+                "id": f"ty-le-{ind.code}", "check": f"{ind.numerator} <= {ind.denominator}",
+                "severity": "warning", "missing": "skip_if_any",
+                "message": f"Tỷ lệ dòng {ind.code} vượt 100%: tử số lớn hơn mẫu số.",
             }, generated=True))
         parent = form.indicator(ind.parent) if ind.parent else None
         if (ind.rel == "part" and parent is not None and parent.has_values
@@ -238,6 +261,11 @@ def _make(form: Form, data: Any, generated: bool = False) -> Rule:
 def compile_rules(form: Form, declared: list[Any]) -> tuple[Rule, ...]:
     """Structural rules from the form's shape, then its declared ``rules:`` (the loader's)."""
     rules = _structural(form) + [_make(form, r) for r in declared]
+    # A ratio's "numerator ≤ denominator" already checked by another rule: one mistake, one
+    # issue.
+    shape = lambda r: (r.left, r.op, r.right)  # noqa: E731
+    others = {shape(r) for r in rules if not r.id.startswith("ty-le-")}
+    rules = [r for r in rules if not (r.id.startswith("ty-le-") and shape(r) in others)]
     ids = [r.id for r in rules]
     dup = sorted({i for i in ids if ids.count(i) > 1})
     if dup:

@@ -43,7 +43,9 @@ def generate(form: Form, rng: random.Random, scale: float = 1.0, fill_ratio: flo
                for code, row in typical.items()}
     else:
         out = _levels(form, rng, scale, years)
-    fixes = [r for r in form.rules if not r.generated]
+    # declared rules, and the generated ones the shape alone does not make hold (a rate's
+    # numerator within its denominator, a running total that never falls)
+    fixes = [r for r in form.rules if not r.generated or r.id.startswith(("ty-le-", "luy-ke-"))]
     for _ in range(30):
         _repair(form, fixes, out, periods)
         _sums(form, out, periods)

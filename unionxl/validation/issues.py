@@ -167,7 +167,7 @@ _KINDS = [
          "số liệu còn có thể thay đổi."),
     # -- rules ------------------------------------------------------------------------------
     Kind("rule-violation", "Vi phạm quy tắc kiểm tra", "error",
-         "{rule_text} ({check}; năm {period}: {left} {op} {right} không đúng)."),
+         "{rule_text} ({check}; {when}: {left} {op} {right} không đúng)."),
 ]
 CATALOGUE: dict[str, Kind] = {k.code: k for k in _KINDS}
 
@@ -190,6 +190,12 @@ class Issue:
     @property
     def severity_vi(self) -> str:
         return SEVERITY_VI[self.severity]
+
+    @property
+    def title(self) -> str:
+        """What users read instead of the code: «Số gõ dạng chữ», not "text-number"."""
+        kind = CATALOGUE.get(self.code)
+        return kind.title if kind else self.code
 
 
 def make(code: str, *, severity: str | None = None, sheet: str = "", cell: str = "",

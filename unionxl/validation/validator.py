@@ -14,7 +14,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..errors import WorkbookError
 from ..form import Form, Indicator, outcomes
-from ..form.rules import FAIL, OP_TEXT, PASS, SKIP, Rule
+from ..form.rules import FAIL, OP_TEXT, PASS, SKIP, Rule, readable
 from ..workbook import cells as ck
 from ..workbook.formulas import excel_formulas
 from ..workbook.layout import duplicated_keys
@@ -251,13 +251,20 @@ def rule_issues(form: Form, values: Mapping[str, Mapping[str, float]],
         assert left is not None and right is not None
         anchor = rule.anchor.code
         cell = cell_of(anchor, p)
-        out.append(rule_issue(rule, left, right, **where, indicator=anchor, period=p,
-                              **({"cell": cell} if cell else {})))
+        out.append(rule_issue(rule, left, right, period_name(form, p), **where,
+                              indicator=anchor, period=p, **({"cell": cell} if cell else {})))
     return out
 
 
-def rule_issue(rule: Rule, left: float, right: float, **where: str) -> Issue:
+def period_name(form: Form, key: str) -> str:
+    """«năm 2019», «quý II» for a period key."""
+    label = next((p.label for p in form.periods if p.key == key), key)
+    return f"năm {label}" if label.isdigit() else label[:1].lower() + label[1:]
+
+
+def rule_issue(rule: Rule, left: float, right: float, when: str, **where: str) -> Issue:
     """The issue of one violated rule in one period (``where``: sheet, cell, indicator…)."""
     return make("rule-violation", severity=rule.severity, rule=rule.id, **where,
-                check=rule.check, left=format_vn(round(left, 6)), op=OP_TEXT[rule.op],
-                right=format_vn(round(right, 6)), rule_text=rule.message)
+                check=readable(rule.check), left=format_vn(round(left, 6)),
+                op=OP_TEXT[rule.op], right=format_vn(round(right, 6)), rule_text=rule.message,
+                when=when)

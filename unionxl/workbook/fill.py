@@ -16,7 +16,7 @@ import openpyxl
 from ..atomic import atomic_output
 from ..form import Form
 from .formulas import excel_formulas
-from .live_checks import CHECK_COLS, CHECK_MARKER, checks, link_formula
+from .live_checks import CHECK_MARKER, checks, link_formula
 from .reader import read_book
 
 
@@ -54,20 +54,26 @@ def fill(book_path: str | Path, out: str | Path | None = None) -> FillResult:
 
 
 def _refill_checks(wb, form: Form, m) -> list[str]:
-    """Rewrite the status and link formulas of the "Kiểm tra" sheet, found by its keys."""
-    by_key = {c.key: c for c in checks(form, m)}
+    """Rewrite the status formulas of the "Kiểm tra" sheet, found by its keys (rule ids down
+    the hidden first column, period keys along its hidden key row)."""
+    by_key = {(c.rule.id, c.period): c for c in checks(form, m)}
     restored = []
     for ws in wb.worksheets:
         col_a = [row[0] for row in ws.iter_rows(min_col=1, max_col=1, values_only=True)]
         if CHECK_MARKER not in col_a:
             continue
-        for r, key in enumerate(col_a, start=1):
-            chk = by_key.get(key) if isinstance(key, str) else None
-            if chk is None:
+        key_row = col_a.index(CHECK_MARKER) + 1
+        periods = {c: v for c, v in enumerate(next(ws.iter_rows(
+            min_row=key_row, max_row=key_row, values_only=True)), start=1) if c > 1 and v}
+        for r, rule_id in enumerate(col_a, start=1):
+            if r <= key_row or not isinstance(rule_id, str):
                 continue
-            for name, text in (("status", "=" + chk.status),
-                               ("link", "=" + link_formula(m, chk))):
-                cell = ws.cell(r, CHECK_COLS[name] + 1)
+            for c, period in periods.items():
+                chk = by_key.get((rule_id, period))
+                if chk is None:
+                    continue
+                text = "=" + link_formula(m, chk)
+                cell = ws.cell(r, c)
                 if cell.value != text:
                     restored.append(f"{ws.title}!{cell.coordinate}")
                 cell.value = text

@@ -17,14 +17,17 @@ from ..form import Form
 
 KEY_MARKER = "unionxl:keys"
 META_SHEET = "_unionxl"
-# Column keys besides the periods. "target" is an input (the term target), "note" free text.
+# Column keys besides the periods. "how" says how the total is computed, "target" is an input
+# (the term target), the comparison columns ("base", "prev") inputs followed by their "…_pct",
+# "note" free text.
 FIXED_LEFT = ("tt", "label", "unit")
-FIXED_RIGHT = ("total", "target", "pct", "note")
 SECTION_PREFIX = "§"  # key-column value of a section heading row
+OPTIONAL_KEYS = {"how"}  # shown to people only: a sheet without it still reads
 
 
 def column_keys(form: Form) -> list[str]:
-    return [*FIXED_LEFT, *form.period_keys, *FIXED_RIGHT]
+    compare = [k for c in form.compare for k in (c, f"{c}_pct")]
+    return [*FIXED_LEFT, *form.period_keys, "total", "how", *compare, "target", "pct", "note"]
 
 
 @dataclass
@@ -47,7 +50,7 @@ class SheetMap:
     def missing(self, form: Form) -> tuple[list[str], list[str]]:
         """Indicator codes and column keys the form needs but the sheet lacks."""
         codes = [i.code for i in form.indicators if i.code not in self.rows]
-        keys = [k for k in column_keys(form) if k not in self.cols]
+        keys = [k for k in column_keys(form) if k not in self.cols and k not in OPTIONAL_KEYS]
         return codes, keys
 
     @property

@@ -61,8 +61,9 @@ class Book:
     def input_cells(self) -> Iterator[tuple[Indicator, str, Any]]:
         """(indicator, column key, raw value) for every input cell present in the sheet."""
         for ind in self.form.inputs:
-            for key in [*self.form.period_keys, "target"]:
-                if ind.code in self.map.rows and key in self.map.cols:
+            for key in self.form.input_keys:
+                if (ind.code in self.map.rows and key in self.map.cols
+                        and self.form.applies(ind, key)):
                     yield ind, key, self.raw(ind.code, key)
 
     def target_cells(self) -> Iterator[tuple[Indicator, str, Any]]:
@@ -74,7 +75,8 @@ class Book:
         """Every cell that holds an input number (inputs, then the targets of other rows),
         classified by what it shows (a formula typed into an input counts by its value)."""
         rows, cols, grid = self.map.rows, self.map.cols, self.grid
-        every = [*self.form.period_keys, "target"]
+        form = self.form
+        every = form.input_keys
         for inputs in (True, False):
             for ind in self.form.inputs if inputs else self.form.valued:
                 r = rows.get(ind.code)
@@ -84,7 +86,7 @@ class Book:
                 integer = ind.value_type == "integer"
                 for key in every if inputs else ("target",):
                     c = cols.get(key)
-                    if c is not None:
+                    if c is not None and form.applies(ind, key):
                         raw = row[c] if c < len(row) else None
                         yield ind, key, classify(raw, ind.unit, integer)
 
@@ -99,7 +101,7 @@ class Book:
                 rows.append(Row(unit, ind.code, key, cell.value))
             elif cell.kind != "blank":
                 skipped.append((self.map.addr(ind.code, key), ind.code, key, cell))
-        order = {c: i for i, c in enumerate(self.form.period_keys + ["target"])}
+        order = {c: i for i, c in enumerate(self.form.input_keys)}
         index = {ind.code: i for i, ind in enumerate(self.form.indicators)}
         rows.sort(key=lambda r: (index[r.indicator], order[r.period]))
         return rows, skipped

@@ -13,7 +13,8 @@ SECTION_FILL = "#E2EFDA"
 INT_FORMAT = "#,##0"
 DEC_FORMAT = "#,##0.00"
 AVG_FORMAT = "#,##0.0"
-PCT_FORMAT = "0.0%"
+PCT_FORMAT = "0.0%"  # comparisons: "208,2%"
+RATE_FORMAT = "0.00%"  # rates of ratio rows: "98,52%" as the seeds quote them
 FIXED_DATE = datetime(2024, 1, 1)  # committed blank templates must be reproducible
 
 
@@ -22,10 +23,16 @@ class DataFormats:
         base = {"font_name": FONT, "font_size": 11, "valign": "vcenter"}
         box = {**base, "border": 1}
         self.plain = wb.add_format(base)
-        self.issuer = wb.add_format({**base, "font_size": 12, "align": "center"})
-        self.unit = wb.add_format({**base, "font_size": 12, "bold": True, "align": "center",
-                                   "underline": 1})
-        self.motto = wb.add_format({**base, "font_size": 12, "bold": True, "align": "center"})
+        center = {**base, "font_size": 12, "align": "center"}
+        self.superior = wb.add_format(center)
+        self.issuer = wb.add_format({**center, "bold": True, "underline": 1})
+        self.motto = wb.add_format({**center, "bold": True})
+        self.motto_line = wb.add_format({**center, "bold": True, "underline": 1})
+        self.date_line = wb.add_format({**center, "italic": True})
+        self.signer = wb.add_format({**center, "bold": True})
+        self.sign_hint = wb.add_format({**base, "italic": True, "align": "center"})
+        self.legend = wb.add_format({**base, "font_size": 10, "italic": True, "text_wrap": True,
+                                     "valign": "top"})
         self.title = wb.add_format({**base, "font_size": 14, "bold": True, "align": "center"})
         self.subtitle = wb.add_format({**base, "italic": True, "align": "center"})
         self.key = wb.add_format({**base, "font_size": 8, "font_color": "#808080",
@@ -43,15 +50,9 @@ class DataFormats:
         self.heading_cell = wb.add_format({**box, "bg_color": FORMULA_FILL})
         self.note = wb.add_format({**box, "text_wrap": True, "font_size": 9, "italic": True,
                                    "locked": False})
-        self.inputs = {
-            "integer": wb.add_format({**box, "bg_color": INPUT_FILL, "locked": False,
-                                      "num_format": INT_FORMAT}),
-            "decimal": wb.add_format({**box, "bg_color": INPUT_FILL, "locked": False,
-                                      "num_format": DEC_FORMAT}),
-        }
-        self.computed = {
-            "integer": wb.add_format({**box, "bg_color": FORMULA_FILL, "num_format": INT_FORMAT}),
-            "decimal": wb.add_format({**box, "bg_color": FORMULA_FILL, "num_format": DEC_FORMAT}),
-            "avg": wb.add_format({**box, "bg_color": FORMULA_FILL, "num_format": AVG_FORMAT}),
-            "pct": wb.add_format({**box, "bg_color": FORMULA_FILL, "num_format": PCT_FORMAT}),
-        }
+        self.how = wb.add_format({**box, "align": "center", "font_size": 9, "italic": True})
+        number = {"integer": INT_FORMAT, "decimal": DEC_FORMAT, "rate": RATE_FORMAT}
+        self.inputs = {k: wb.add_format({**box, "bg_color": INPUT_FILL, "locked": False,
+                                         "num_format": v}) for k, v in number.items()}
+        self.computed = {k: wb.add_format({**box, "bg_color": FORMULA_FILL, "num_format": v})
+                         for k, v in {**number, "avg": AVG_FORMAT, "pct": PCT_FORMAT}.items()}

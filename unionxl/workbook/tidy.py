@@ -137,7 +137,7 @@ def to_values(rows: Iterable[Row], form: Form, path: str, unit_code: str | None,
         if not rows and units:
             raise DataFileError(path, None, f"không có dòng nào của đơn vị «{unit_code}» "
                                 f"(có: {', '.join(units[:10])})")
-    keys = set(form.period_keys) | {"target"}
+    keys = set(form.input_keys)
     out: dict[str, dict[str, float]] = {}
     for r in rows:
         if not form.has(r.indicator):
@@ -148,6 +148,9 @@ def to_values(rows: Iterable[Row], form: Form, path: str, unit_code: str | None,
             raise DataFileError(path, None, f"kỳ «{r.period}» của chỉ tiêu {r.indicator} không "
                                 f"thuộc nhiệm kỳ {form.term} (dùng: {', '.join(sorted(keys))}); "
                                 "chọn nhiệm kỳ, năm khác bằng --term, --year")
+        if not form.applies(ind, r.period):
+            raise DataFileError(path, None, f"chỉ tiêu {r.indicator} không có số đầu nhiệm kỳ "
+                                "(chỉ tiêu phát sinh trong kỳ, không phải số tồn)")
         if not ind.is_input and r.period != "target":
             raise DataFileError(path, None, f"chỉ tiêu {r.indicator} là dòng "
                                 f"{'tính bằng công thức' if ind.kind == 'derived' else 'tiêu đề'}"

@@ -17,12 +17,15 @@ MARKS = {"mapped": "✓", "low-confidence": "?", "unknown": "✗"}
 
 
 def add(p: argparse.ArgumentParser) -> None:
-    p.add_argument("book", metavar="TỆP_TỰ_LẬP.xlsx")
-    p.add_argument("-o", "--output", required=True, metavar="TỆP_RA.xlsx")
-    p.add_argument("--form", default="phu-luc-nhiem-ky", metavar="BIỂU_MẪU")
-    p.add_argument("--term", help="nhiệm kỳ của phụ lục tự lập (mặc định: nhiệm kỳ của biểu "
-                   "mẫu gốc, 2018-2023)")
-    p.add_argument("--unit", default="", metavar="MÃ")
+    p.add_argument("book", metavar="TỆP_TỰ_LẬP.xlsx",
+                   help="phụ lục tự lập (không có khóa unionxl)")
+    p.add_argument("-o", "--output", required=True, metavar="TỆP_RA.xlsx",
+                   help="biểu mẫu unionxl ghi ra")
+    p.add_argument("--form", default="phu-luc-nhiem-ky", metavar="BIỂU_MẪU",
+                   help="biểu mẫu đích (mặc định: phụ lục nhiệm kỳ)")
+    p.add_argument("--term", metavar="NHIỆM_KỲ", help="nhiệm kỳ của phụ lục tự lập (mặc "
+                   "định: nhiệm kỳ của biểu mẫu gốc, 2018-2023)")
+    p.add_argument("--unit", default="", metavar="MÃ", help="mã đơn vị báo cáo")
     p.add_argument("--json", metavar="BÁO_CÁO.json", help="ghi bảng đối chiếu dòng dạng JSON")
     add_profile(p)
     p.set_defaults(run=run)

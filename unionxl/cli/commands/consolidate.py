@@ -25,7 +25,8 @@ from ..registry_options import add_registry, registry_of
 def add(p: argparse.ArgumentParser) -> None:
     p.add_argument("inputs", nargs="+", metavar="ĐẦU_VÀO",
                    help="tệp Excel, thư mục, thư điện tử (.eml, .msg) hoặc tệp nén .zip")
-    p.add_argument("-o", "--output", required=True, metavar="TỔNG_HỢP.xlsx")
+    p.add_argument("-o", "--output", required=True, metavar="TỔNG_HỢP.xlsx",
+                   help="sổ tổng hợp ghi ra")
     add_registry(p)
     p.add_argument("--history", nargs="+", metavar="NĂM_TRƯỚC.csv",
                    help="số liệu các năm trước từng đơn vị (CSV unit_code,indicator,period,"
@@ -41,7 +42,7 @@ def add(p: argparse.ArgumentParser) -> None:
     add_period(p)
     p.add_argument("--targets", metavar="CHỈ_TIÊU.xlsx",
                    help="tệp chỉ tiêu giao (biểu mẫu phan-bo-chi-tieu): báo cáo mức đạt")
-    p.add_argument("--workers", type=int, default=None, metavar="N",
+    p.add_argument("--workers", type=int, default=None, metavar="SỐ",
                    help="số tiến trình đọc song song (mặc định: 2)")
     add_profile(p)
     season = p.add_argument_group("sổ theo dõi kỳ báo cáo")

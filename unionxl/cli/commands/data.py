@@ -12,8 +12,9 @@ from ...workbook.tidy import write_tidy
 def add(p: argparse.ArgumentParser) -> None:
     dsub = p.add_subparsers(dest="data_command", metavar="LỆNH", required=True)
     exp = dsub.add_parser("export", help="xuất các ô nhập liệu ra CSV")
-    exp.add_argument("book", metavar="TỆP.xlsx")
-    exp.add_argument("-o", "--output", required=True, metavar="SỐ_LIỆU.csv")
+    exp.add_argument("book", metavar="TỆP.xlsx", help="tệp báo cáo")
+    exp.add_argument("-o", "--output", required=True, metavar="SỐ_LIỆU.csv",
+                     help="tệp CSV ghi ra (cột unit_code,indicator,period,value)")
     exp.add_argument("--unit", metavar="MÃ", help="mã đơn vị ghi vào CSV (mặc định: theo tệp)")
     exp.set_defaults(run=run)
 

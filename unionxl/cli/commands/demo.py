@@ -9,7 +9,8 @@ from ..demo import run_demo
 
 
 def add(p: argparse.ArgumentParser) -> None:
-    p.add_argument("dir", nargs="?", default="unionxl-demo", metavar="THƯ_MỤC")
+    p.add_argument("dir", nargs="?", default="unionxl-demo", metavar="THƯ_MỤC",
+                   help="thư mục ghi kết quả chạy thử (mặc định: unionxl-demo)")
     p.set_defaults(run=run)
 
 

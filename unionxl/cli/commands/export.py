@@ -8,8 +8,9 @@ from ...excel.export import export
 
 
 def add(p: argparse.ArgumentParser) -> None:
-    p.add_argument("book", metavar="TỆP.xlsx")
-    p.add_argument("-o", "--output", required=True, metavar="THƯ_MỤC")
+    p.add_argument("book", metavar="TỆP.xlsx", help="tệp báo cáo cần gửi")
+    p.add_argument("-o", "--output", required=True, metavar="THƯ_MỤC",
+                   help="thư mục ghi tệp gửi đi và thư nháp")
     p.add_argument("--to", default="", metavar="ĐỊA_CHỈ", help="địa chỉ thư người nhận")
     p.add_argument("--force", action="store_true", help="xuất cả khi còn lỗi")
     p.set_defaults(run=run)

@@ -8,7 +8,7 @@ from ...workbook.fill import fill
 
 
 def add(p: argparse.ArgumentParser) -> None:
-    p.add_argument("book", metavar="TỆP.xlsx")
+    p.add_argument("book", metavar="TỆP.xlsx", help="tệp báo cáo")
     p.add_argument("-o", "--output", metavar="TỆP_RA.xlsx",
                    help="ghi ra tệp khác (mặc định: ghi đè an toàn lên chính tệp)")
     p.set_defaults(run=run)

@@ -9,8 +9,9 @@ from ...validation.fixnumbers import fix_numbers
 
 
 def add(p: argparse.ArgumentParser) -> None:
-    p.add_argument("book", metavar="TỆP.xlsx")
-    p.add_argument("-o", "--output", required=True, metavar="TỆP_RA.xlsx")
+    p.add_argument("book", metavar="TỆP.xlsx", help="tệp báo cáo")
+    p.add_argument("-o", "--output", required=True, metavar="TỆP_RA.xlsx",
+                   help="bản đã sửa ghi ra (tệp gốc giữ nguyên)")
     p.set_defaults(run=run)
 
 

@@ -16,18 +16,19 @@ def add(p: argparse.ArgumentParser) -> None:
     fsub = p.add_subparsers(dest="form_command", metavar="LỆNH", required=True)
     fsub.add_parser("list", help="liệt kê các biểu mẫu").set_defaults(run=run_list)
     show = fsub.add_parser("show", help="xem chi tiết một biểu mẫu")
-    show.add_argument("form", metavar="BIỂU_MẪU")
+    show.add_argument("form", metavar="BIỂU_MẪU", help="mã biểu mẫu (xem «unionxl form list»)")
     show.add_argument("--json", action="store_true", help="in dạng JSON")
     add_period(show)
     show.set_defaults(run=run_show)
 
 
 def run_list(args: argparse.Namespace) -> int:
-    print(f"{'MÃ BIỂU MẪU':<24} {'PB':>3} {'SỐ DÒNG':>8}  TÊN")
+    print(f"{'MÃ BIỂU MẪU (gõ ở lệnh)':<24} {'PB':>3} {'SỐ DÒNG':>8}  TÊN")
     for form_id in available_forms():
         base = load_form(form_id)
         f = load_form(form_id, default_term(base))  # the period the calendar picks today
-        print(f"{f.id:<24} {f.version:>3} {len(f.indicators):>8}  {f.title()}")
+        print(f"{f.id:<24} {f.version:>3} {len(f.indicators):>8}  {f.display_name}: "
+              f"{f.title()}")
     return 0
 
 
@@ -37,7 +38,7 @@ def run_show(args: argparse.Namespace) -> int:
         json.dump(f.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
-    print(f"{f.heading} – {f.title()} (biểu mẫu {f.id}, phiên bản {f.version})")
+    print(f"{f.display_name}: {f.heading} – {f.title()} (mã {f.id}, phiên bản {f.version})")
     print(f"Kỳ: {', '.join(f.period_keys)}")
     for sec in f.sections:
         print(f"\n{sec.number}. {sec.label}")

@@ -8,8 +8,9 @@ from ...consolidation.rollup import rollup_book
 
 
 def add(p: argparse.ArgumentParser) -> None:
-    p.add_argument("book", metavar="BÁO_CÁO_QUÝ.xlsx")
-    p.add_argument("-o", "--output", required=True, metavar="BÁO_CÁO_NĂM.xlsx")
+    p.add_argument("book", metavar="BÁO_CÁO_QUÝ.xlsx", help="báo cáo quý của đơn vị")
+    p.add_argument("-o", "--output", required=True, metavar="BÁO_CÁO_NĂM.xlsx",
+                   help="báo cáo năm ghi ra")
     p.set_defaults(run=run)
 
 

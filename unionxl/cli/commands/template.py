@@ -15,8 +15,8 @@ from ..registry_options import add_registry, registry_of
 
 
 def add(p: argparse.ArgumentParser) -> None:
-    p.add_argument("form", metavar="BIỂU_MẪU")
-    p.add_argument("-o", "--output", required=True, metavar="TỆP.xlsx")
+    p.add_argument("form", metavar="BIỂU_MẪU", help="mã biểu mẫu (xem «unionxl form list»)")
+    p.add_argument("-o", "--output", required=True, metavar="TỆP.xlsx", help="tệp Excel ghi ra")
     p.add_argument("--unit", default="", metavar="MÃ", help="mã đơn vị báo cáo")
     p.add_argument("--unit-name", default="", metavar="TÊN", help="tên đơn vị báo cáo")
     p.add_argument("--data", metavar="SỐ_LIỆU.csv", help="điền sẵn số liệu từ tệp CSV")
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     write_template(form, args.output, args.unit, name, profile, data)
     n = sum(len(v) for v in data.values())
     what = "năm" if form.single_year else "nhiệm kỳ"
-    print(f"Đã tạo {args.output} (biểu mẫu {form.id}, {what} {form.term}"
+    print(f"Đã tạo {args.output} ({form.display_name}, {what} {form.term}"
           + (f", tỉnh {profile.province}" if profile.province else "")
           + (f", đơn vị {name or args.unit}" if (name or args.unit) else "")
           + (f", {len(form.entities)} đơn vị" if form.per_unit else "")

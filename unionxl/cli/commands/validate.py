@@ -13,7 +13,7 @@ from ..console import issue_line
 
 
 def add(p: argparse.ArgumentParser) -> None:
-    p.add_argument("books", nargs="+", metavar="TỆP.xlsx")
+    p.add_argument("books", nargs="+", metavar="TỆP.xlsx", help="một hoặc nhiều tệp báo cáo")
     p.add_argument("--json", metavar="BÁO_CÁO.json", help="ghi kết quả dạng JSON")
     p.add_argument("--annotate", metavar="TỆP_RA.xlsx",
                      help="ghi bản sao có đánh dấu ô lỗi (nhiều tệp: một thư mục)")
