@@ -147,4 +147,6 @@ def test_hashes_and_long_texts_fit_the_paper(printed):
     assert len(shown) >= 30  # the 12-digit "Mã kiểm tra" of each file
     # the full hash is kept (hidden column), and the JSON has it
     ws = openpyxl.load_workbook(book)["Tình hình nộp báo cáo"]
-    assert ws.column_dimensions["K"].hidden and len(ws["K5"].value) == 64
+    head = [c.value for c in ws[4]]
+    col = openpyxl.utils.get_column_letter(head.index("SHA-256") + 1)
+    assert ws.column_dimensions[col].hidden and len(ws[f"{col}5"].value) == 64

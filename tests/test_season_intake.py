@@ -30,7 +30,7 @@ def test_register_keeps_attribution_and_undecided_copies(tmp_path):
     same = datetime(2026, 10, 5, 9, 0)
 
     def figures(members: float, unions: float) -> dict:
-        return {"3": {"2026": members}, "4": {"2026": unions}}
+        return {"4": {"2026": members}, "5": {"2026": unions}}  # annual form v2: rows 4, 5
 
     write_template(ANNUAL, box / "P-CHU.xlsx", "P-CHU", "Công đoàn phường Chũ",
                    data=figures(10000, 100), created=datetime(2026, 10, 1))
@@ -51,7 +51,7 @@ def test_register_keeps_attribution_and_undecided_copies(tmp_path):
         "note"]
     kb = [rows["P-KINHBAC", f] for f in ("P-KINHBAC.xlsx", "P-KINHBAC khac.xlsx")]
     assert [r["status"] for r in kb] == ["held", "held"]  # «Chờ chọn bản»: the officer's choice
-    assert first["consolidated"]["3"]["2026"] == 10000  # neither copy of Kinh Bắc, not Sơn Động
+    assert first["consolidated"]["4"]["2026"] == 10000  # neither copy of Kinh Bắc, not Sơn Động
     with Register(out / "so-theo-doi.sqlite") as reg:
         assert reg.check() == []
         (rnd,) = reg.rounds()
