@@ -39,11 +39,17 @@ def vn_time(stamp: str | dt.datetime) -> str:
     """A time as people in Vietnam read it: «10/01/2023 15:00» (dd/mm/yyyy HH:MM, local time;
     a time without a zone is taken as UTC, as Office stores it). Unreadable text is returned
     as it is."""
-    if isinstance(stamp, str):
-        try:
-            stamp = dt.datetime.fromisoformat(stamp.strip().replace("Z", "+00:00"))
-        except ValueError:
-            return stamp
-    if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=dt.timezone.utc)
-    return stamp.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+    when = parse_time(stamp) if isinstance(stamp, str) else (
+        stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.timezone.utc))
+    return stamp if when is None else when.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+
+
+def parse_time(text: str) -> dt.datetime | None:
+    """An ISO 8601 time as UTC; a time without its offset is taken as UTC (OOXML writes UTC)."""
+    try:
+        when = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return when.astimezone(dt.timezone.utc)

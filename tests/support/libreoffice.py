@@ -34,7 +34,8 @@ def recalculate(paths: list[Path], outdir: Path) -> list[Path]:
     return convert(paths, "xlsx:Calc MS Excel 2007 XML", outdir)
 
 
-def convert(paths: list[Path], target: str, outdir: Path) -> list[Path]:
+def convert(paths: list[Path], target: str, outdir: Path,
+            timeout: int = 600, xcu: str = XCU) -> list[Path]:
     """Each file opened in LibreOffice (recalculated) and saved as ``target`` ("xls",
     "ods", "xlsx:…") in outdir, in one call, with a private profile (another soffice running
     under the same profile would take the job and never answer)."""
@@ -45,11 +46,11 @@ def convert(paths: list[Path], target: str, outdir: Path) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="lo-profile-") as prof:
         user = Path(prof) / "user"
         user.mkdir()
-        (user / "registrymodifications.xcu").write_text(XCU, encoding="utf-8")
+        (user / "registrymodifications.xcu").write_text(xcu, encoding="utf-8")
         cmd = [exe, f"-env:UserInstallation=file://{prof}", "--headless", "--norestore",
                "--convert-to", target, "--outdir", str(outdir), *map(str, paths)]
         env = {**os.environ, "HOME": prof}
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env)
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
     ext = target.split(":")[0]
     outs = [outdir / f"{Path(p).stem}.{ext}" for p in paths]
     missing = [o for o in outs if not o.exists()]

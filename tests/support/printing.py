@@ -4,13 +4,13 @@ pages back, and the footer that names each sheet tells which page belongs to whi
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .libreoffice import convert
 
 XCU = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry"
@@ -30,22 +30,7 @@ def poppler() -> bool:
 
 def to_pdf(paths: list[Path], outdir: Path) -> list[Path]:
     """Every workbook to PDF in one LibreOffice run (recalculated on load)."""
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    if exe is None:
-        raise RuntimeError("LibreOffice (soffice) is not installed")
-    outdir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="lo-print-") as prof:
-        user = Path(prof) / "user"
-        user.mkdir()
-        (user / "registrymodifications.xcu").write_text(XCU, encoding="utf-8")
-        cmd = [exe, f"-env:UserInstallation=file://{prof}", "--headless", "--norestore",
-               "--convert-to", "pdf", "--outdir", str(outdir), *map(str, paths)]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900,
-                              env={**os.environ, "HOME": prof})
-    outs = [outdir / (Path(p).stem + ".pdf") for p in paths]
-    if proc.returncode != 0 or not all(o.exists() for o in outs):
-        raise RuntimeError(f"LibreOffice failed ({proc.returncode}): {proc.stdout}\n{proc.stderr}")
-    return outs
+    return convert(paths, "pdf", outdir, timeout=900, xcu=XCU)  # vi-VN, as printed in an office
 
 
 @dataclass

@@ -23,6 +23,7 @@ import olefile
 import python_calamine
 
 from ..errors import WorkbookError
+from ..text import parse_time
 from . import bounds, foreign, xmlsafe
 from .refusals import damaged, refused, too_large, unreadable
 
@@ -345,17 +346,6 @@ class Package:
             return set()
         cells = bounds.sheet_data(self.checked_part(part) or b"")
         return {m.decode() for m in _FORMULA_CELL.findall(cells)}
-
-
-def parse_time(text: str) -> dt.datetime | None:
-    """An ISO 8601 time as UTC; a time without its offset is taken as UTC (OOXML writes UTC)."""
-    try:
-        when = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    return when.astimezone(dt.timezone.utc)
 
 
 def _ole_saved(data: bytes) -> dt.datetime | None:
