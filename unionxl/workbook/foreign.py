@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import pyexpat
 import struct
+from collections.abc import Iterator
 
 import olefile
 
@@ -120,18 +121,24 @@ _XLSB_ROW, _XLSB_BLANK = 0, 1
 
 def xlsb_extent(sheet: bytes) -> Extent:
     """Extent of the valued cells of one .xlsb worksheet part (BIFF12 records)."""
-    extent, row, pos = Extent(), 0, 0
-    while pos < len(sheet):
-        kind, pos = _varint(sheet, pos, 2)
-        size, pos = _varint(sheet, pos, 4)
-        body = sheet[pos:pos + size]
-        pos += size
+    extent, row = Extent(), 0
+    for kind, body in _xlsb_records(sheet):
         if kind == _XLSB_ROW and len(body) >= 4:
             (row,) = struct.unpack_from("<I", body)
         elif kind in _XLSB_CELLS and kind != _XLSB_BLANK and len(body) >= 4:
             (col,) = struct.unpack_from("<I", body)
             extent.add(row, col)
     return extent
+
+
+def _xlsb_records(data: bytes) -> Iterator[tuple[int, bytes]]:
+    """The (type, body) of each BIFF12 record, in order."""
+    pos = 0
+    while pos < len(data):
+        kind, pos = _varint(data, pos, 2)
+        size, pos = _varint(data, pos, 4)
+        yield kind, data[pos:pos + size]
+        pos += size
 
 
 def _varint(data: bytes, pos: int, most: int) -> tuple[int, int]:
@@ -153,12 +160,8 @@ _XLSB_BUNDLE_SHEET = 0x009C
 
 def xlsb_sheets(workbook: bytes) -> list[tuple[str, str]]:
     """(sheet name, relationship id) of every sheet of an .xlsb ``workbook.bin``."""
-    out, pos = [], 0
-    while pos < len(workbook):
-        kind, pos = _varint(workbook, pos, 2)
-        size, pos = _varint(workbook, pos, 4)
-        body = workbook[pos:pos + size]
-        pos += size
+    out = []
+    for kind, body in _xlsb_records(workbook):
         if kind == _XLSB_BUNDLE_SHEET and len(body) >= 12:
             rid, at = _wide(body, 8)
             name, _ = _wide(body, at)
