@@ -17,7 +17,7 @@ from ..text import vn_time
 from ..workbook.layout import SheetMap
 from ..workbook.letterhead import Letterhead, body_letterhead, full_name
 from ..workbook.live_checks import quote_sheet
-from ..workbook.printing import page_setup, wrapped_lines
+from ..workbook.printing import LINE, page_setup, wrapped_lines
 from ..workbook.styles import FONT, HEADER_FILL
 from ..workbook.template import write_template
 from ..workbook.writer import Workbook
@@ -35,8 +35,6 @@ DETAIL_SHEET = "Chi tiết"
 ISSUES_SHEET = "Lỗi"
 CHART_SHEET = "Biểu đồ"
 ACHIEVEMENT_SHEET = "Thực hiện chỉ tiêu"
-NATION = "Tổng Liên đoàn Lao động Việt Nam"
-LINE = 15  # points per line of wrapped 11 pt text
 HASH_SHOWN = 12  # hex digits of the SHA-256 printed; the full value is in a hidden column
 _STREAMED: list = []  # constant-memory worksheets whose temp file must be closed
 
@@ -131,7 +129,6 @@ class _Formats:
                                      "bg_color": HEADER_FILL, "align": "center"})
         self.cell = wb.add_format({**base, "border": 1, "text_wrap": True})
         self.num = wb.add_format({**base, "border": 1, "num_format": "#,##0.##"})
-        self.pct = wb.add_format({**base, "border": 1, "num_format": "0.0%"})
         self.status = {
             "accepted": wb.add_format({**base, "border": 1, "bg_color": "#C6EFCE"}),
             "accepted_with_warnings": wb.add_format({**base, "border": 1,

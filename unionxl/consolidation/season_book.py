@@ -1,4 +1,4 @@
-"""What the consolidated workbook shows of the season: the approval mark on its first page,
+"""What the consolidated workbook shows of the season: the approval mark (printed with the notes),
 the sheet «Thay đổi» (every input cell changed between successive versions of a unit's return),
 the round's rates and the rounds before it under the ledger."""
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..workbook.printing import LINE, page_setup, wrapped_lines
 from .approval import Mark
 from .changes import VersionChanges
 from .register import Round
@@ -54,17 +55,6 @@ def rates_line(rates: Rates) -> str:
     return text
 
 
-def first_page(wb, ws, first_col: int, last_col: int, mark: Mark) -> None:
-    """The approval mark on row 3 of «TỔNG HỢP», inside the print area of its first page."""
-    base = {"font_name": "Times New Roman", "font_size": 11, "bold": True, "align": "center",
-            "valign": "vcenter", "text_wrap": True, "border": 1}
-    fmt = wb.add_format({**base, "font_color": "#006100", "bg_color": "#C6EFCE"}
-                        if mark.approved_only else
-                        {**base, "font_color": "#9C0006", "bg_color": "#FFC7CE"})
-    ws.merge_range(2, first_col, 2, last_col, mark.text, fmt)
-    ws.set_row(2, 15.75 * (1 + len(mark.text) // 150))
-
-
 def changes_sheet(wb, changes: list[VersionChanges], f) -> None:
     ws = wb.add_worksheet(CHANGES_SHEET)
     ws.write_string(0, 0, "THAY ĐỔI GIỮA CÁC LẦN GỬI BÁO CÁO", f.title)
@@ -89,16 +79,14 @@ def changes_sheet(wb, changes: list[VersionChanges], f) -> None:
         for cell in vc.cells:
             _write_row(ws, r, [*fixed, cell.cell, cell.indicator, cell.label,
                                cell.period_vi, cell.old, cell.new, cell.delta], f)
-            ws.set_row(r, 15 * max(1, -(-len(cell.label) // 52), -(-len(vc.unit_name) // 30)))
+            ws.set_row(r, LINE * max(wrapped_lines(cell.label, 44),
+                                     wrapped_lines(vc.unit_name, 26)))
             r += 1
     if r == 4:
         ws.write_string(4, 0, "Chưa có đơn vị nào gửi lại báo cáo với số liệu khác.", f.note)
     ws.freeze_panes(4, 2)
     ws.autofilter(3, 0, max(r - 1, 3), len(head) - 1)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(3)
+    page_setup(ws, landscape=True, repeat=(3, 3), area=(0, 0, max(r - 1, 4), len(head) - 1))
 
 
 def _write_row(ws, r: int, values: list, f, start: int = 0) -> None:

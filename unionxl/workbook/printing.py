@@ -11,6 +11,7 @@ from __future__ import annotations
 MM = 1 / 25.4  # inches
 MARGINS = {"top": 20 * MM, "bottom": 20 * MM, "left": 30 * MM, "right": 15 * MM}
 FOOTER_MARGIN = 8 * MM
+LINE = 15  # points per line of wrapped 11 pt text
 FOOTER = '&L&"Times New Roman,Italic"&8&A&C&"Times New Roman"&10Trang &P/&N'
 A4 = 9  # the paper code of A4 in Excel's page setup
 # Usable width of an A4 page inside those margins, in Excel column-width units (characters of
