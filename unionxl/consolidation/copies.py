@@ -14,11 +14,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from ..text import VIETNAM
 from ..validation import make
 from .assess import Submission
 
 SKEW = dt.timedelta(hours=1)  # a unit's clock may run a little fast
-VIETNAM = dt.timezone(dt.timedelta(hours=7))
 
 
 def shown(when: dt.datetime | None) -> str:

@@ -145,8 +145,9 @@ def _carry_one(out: Carried, form: Form, unit: str, period: str, sources: list[S
     nc = out.not_comparable.setdefault(unit, {})
     absent = [s.code for s in sources if (s.code, period) not in given]
     unknown_share = [s.code for s in sources if math.isnan(s.weight)]
+    order = {i.code: n for n, i in enumerate(form.indicators)}
     codes = sorted({i for s in sources for i in given.get((s.code, period), {})},
-                   key=lambda c: [i.code for i in form.indicators].index(c))
+                   key=order.__getitem__)
     for ind in codes:
         key = (ind, period)
         if unknown_share:

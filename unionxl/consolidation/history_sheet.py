@@ -34,9 +34,11 @@ def history_sheet(wb, run: Consolidation, f) -> None:
     now = {s.unit_code: s.values() for s in run.used}
     this_year = run.form.period_keys[-1]
     names = {u.code: u.name for u in run.units}
+    last_year = previous(this_year)
+    periods = list(reversed(carried.periods()))
     r = 4
     for unit in [u.code for u in run.units]:
-        for period in reversed(carried.periods()):
+        for period in periods:
             source = carried.source_text(unit, period)
             for ind in run.form.inputs:
                 value = carried.value(unit, ind.code, period)
@@ -53,8 +55,8 @@ def history_sheet(wb, run: Consolidation, f) -> None:
                 else:
                     ws.write_number(r, 5, value, f.num)
                 current = (now.get(unit, {}).get(ind.code, {}).get(this_year)
-                           if previous(this_year) == period else None)
-                ws.write_string(r, 6, this_year if previous(this_year) == period else "", f.cell)
+                           if last_year == period else None)
+                ws.write_string(r, 6, this_year if last_year == period else "", f.cell)
                 if current is None:
                     ws.write_blank(r, 7, None, f.num)
                 else:

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timezone
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UnionxlError
+from ..text import VIETNAM as VN
 from .intake import Source
 
 if TYPE_CHECKING:
     from .season import UnitState
 
-VN = timezone(timedelta(hours=7))  # one time zone, no daylight saving
 TIMELINESS_VI = {"on_time": "Đúng hạn", "late": "Muộn", "missing": "Chưa có báo cáo đạt"}
 RECEIVED_BY_VI = {"mail": "ngày gửi của thư", "file": "giờ lưu tệp vào thư mục",
                   "run": "lúc tổng hợp"}

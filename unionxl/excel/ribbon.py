@@ -100,8 +100,10 @@ def fill_formulas(app, xl_book, picked: str = "") -> str:
     by_col: dict[int, dict[int, str]] = {}
     by_row: dict[int, dict[int, str]] = {}
     for (r, c), text in formulas.items():
-        (by_col.setdefault(c, {}) if c in block_cols else by_row.setdefault(r, {}))[
-            (r if c in block_cols else c)] = text
+        if c in block_cols:
+            by_col.setdefault(c, {})[r] = text
+        else:
+            by_row.setdefault(r, {})[c] = text
     rows = sorted(book.map.rows.values())
     writes: list[tuple[str, list[list[str]]]] = []
     for c, cells in sorted(by_col.items()):

@@ -7,6 +7,7 @@ validator cannot disagree about what a formula means.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -117,6 +118,7 @@ class _Parser:
             raise ExprError(f"thừa «{self.peek()[1]}» trong biểu thức «{self.text}»")  # type: ignore[index]
 
 
+@functools.cache  # a form's formulas are parsed per cell and per file: the nodes are frozen
 def parse(text: str) -> Node:
     p = _Parser(text)
     node = p.expr()

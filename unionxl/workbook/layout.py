@@ -133,9 +133,5 @@ def duplicated_keys(grid: Sequence[Sequence[object]], m: SheetMap) -> list[str]:
     return dup
 
 
-def period_cells(m: SheetMap, form: Form, code: str) -> list[str]:
-    return [m.addr(code, p) for p in form.period_keys]
-
-
 def join(cells: Iterable[str]) -> str:
     return ",".join(cells)

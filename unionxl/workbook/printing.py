@@ -14,10 +14,6 @@ FOOTER_MARGIN = 8 * MM
 LINE = 15  # points per line of wrapped 11 pt text
 FOOTER = '&L&"Times New Roman,Italic"&8&A&C&"Times New Roman"&10Trang &P/&N'
 A4 = 9  # the paper code of A4 in Excel's page setup
-# Usable width of an A4 page inside those margins, in Excel column-width units (characters of
-# the default font, about 7 px at 96 dpi): what a sheet is scaled down to fit.
-PORTRAIT_WIDTH = (210 - 45) * MM * 96 / 7
-LANDSCAPE_WIDTH = (297 - 45) * MM * 96 / 7
 
 
 def page_setup(ws, *, landscape: bool, repeat: tuple[int, int] | None = None,

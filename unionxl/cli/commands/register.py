@@ -39,12 +39,13 @@ def run(args: argparse.Namespace) -> int:
                                              f"{len(problems)} vấn đề."))
             return 1 if problems else 0
         rounds = reg.rounds()
+        states = {}
         for rnd in rounds:
             states = unit_states(reg, rnd)
             print(f"{rnd.office} – {rnd.name}: {rates_line(rates(rnd.deadline, states))}")
-        if rounds:
+        if rounds:  # ``states`` are the last round's
             print(f"\nKỳ gần nhất: {rounds[-1].name}")
-            for code, st in unit_states(reg, rounds[-1]).items():
+            for code, st in states.items():
                 v = st.main
                 state = "Chờ mở khóa" if st.held else STATUS_VI[st.status]
                 approved = "đã duyệt" if st.approval else ""

@@ -11,6 +11,7 @@ from ...consolidation.registry import EVENTS_VI, fmt
 from ...consolidation.registry_book import write_registry_book
 from ...errors import UnionxlError
 from ...form import calendar
+from ..registry_options import add_registry
 
 
 def add(p: argparse.ArgumentParser) -> None:
@@ -29,8 +30,7 @@ def add(p: argparse.ArgumentParser) -> None:
     book = rsub.add_parser("workbook", help="lập tệp Excel danh sách đơn vị để cập nhật bằng "
                            "tay (từ danh sách có sẵn, hoặc trống)")
     book.add_argument("-o", "--output", required=True, metavar="TỆP.xlsx")
-    book.add_argument("--units", metavar="DANH_SÁCH")
-    book.add_argument("--changes", metavar="BIẾN_ĐỘNG.csv")
+    add_registry(book)
     book.set_defaults(run=run_workbook)
 
 
