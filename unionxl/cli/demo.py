@@ -24,7 +24,7 @@ from pathlib import Path
 
 import openpyxl
 
-from ..consolidation import achievement, consolidate, registry_for, write_consolidated
+from ..consolidation import achievement, consolidate, profile_registry, write_consolidated
 from ..consolidation.registry_io import DATA
 from ..form import load_form, load_profile
 from ..validation import validate_file
@@ -52,7 +52,7 @@ def setup(root: Path):
         shutil.copyfile(DATA / name, root / name)
     shutil.copyfile(sp.PROFILE, root / "ho-so-tinh.yaml")
     profile = load_profile(root / "ho-so-tinh.yaml")
-    return profile, registry_for(profile.registry, profile.changes)
+    return profile, profile_registry(profile)
 
 
 def annual_inbox(folder: Path, reg, profile, seed: int = 2026) -> dict[str, str]:

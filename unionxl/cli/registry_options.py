@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..consolidation import Registry, registry_for
+from ..consolidation import Registry, profile_registry, registry_for
 from ..form import Profile
 
 
@@ -18,4 +18,4 @@ def add_registry(p: argparse.ArgumentParser) -> None:
 def registry_of(args: argparse.Namespace, profile: Profile) -> Registry | None:
     if args.units or args.changes:
         return registry_for(args.units, args.changes)
-    return registry_for(profile.registry or None, profile.changes or None)
+    return profile_registry(profile)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DataFileError, UnionxlError
+from ..form import Profile
 from ..text import fold, nfc
 from ..workbook.package import Package
 from .registry import EVENTS_VI, KINDS_VI, Change, Registry, Unit, fmt
@@ -249,11 +250,16 @@ def sample_registry() -> Registry:
     return load_registry(SAMPLE_UNITS, SAMPLE_CHANGES)
 
 
-def registry_for(units: str | Path | None, changes: str | Path | None = None,
-                 fallback: Any = None) -> Registry | None:
-    """The registry a command uses: ``--units`` (and ``--changes``), else ``fallback``."""
+def registry_for(units: str | Path | None,
+                 changes: str | Path | None = None) -> Registry | None:
+    """The registry a command uses: ``--units`` (and ``--changes``), else none."""
     if units:
         return load_registry(units, changes)
     if changes:
         raise UnionxlError("--changes cần đi kèm --units (danh sách đơn vị).")
-    return fallback
+    return None
+
+
+def profile_registry(profile: Profile) -> Registry | None:
+    """The registry the province profile names (``registry:``, ``changes:``), if any."""
+    return registry_for(profile.registry or None, profile.changes or None)

@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..consolidation import LEDGER_SHEET, registry_for
+from ..consolidation import LEDGER_SHEET, profile_registry, registry_for
 from ..consolidation.rounds import (
     RoundOptions,
     approve_units,
@@ -48,8 +48,7 @@ def consolidate_folder(app, xl_book, picked: str) -> str:
     # the province profile (ho-so-tinh.yaml) and a units list kept in the folder, if any
     profile = find_profile(None, inbox)
     listed = next((inbox / n for n in UNITS_FILES if (inbox / n).exists()), None)
-    registry = registry_for(listed, None, registry_for(profile.registry or None,
-                                                       profile.changes or None))
+    registry = registry_for(listed) if listed else profile_registry(profile)
     kept = tuple(p for p in (listed, Path(profile.path) if profile.path else None) if p)
     opts = RoundOptions(profile.body_code or "TONG-HOP", "", profile, exclude=kept)
     done = consolidate_round([inbox], out, registry, None, opts)
