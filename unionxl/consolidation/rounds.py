@@ -190,12 +190,11 @@ def _finish(reg: Register, rnd: Round, run: Consolidation, out: Path, opts: Roun
     ids = {(v.unit_code, v.sha256): v.id for st in states.values() for v in st.versions}
     for row in run.ledger:
         row.changes = by_version.get(ids.get((row.unit_code, row.sha256), -1), 0)
-    history = []
-    for other in reg.rounds():
-        if other.office == rnd.office:
-            history.append((other, rates(other.deadline, unit_states(reg, other))))
-    view = SeasonView(rnd, rates(rnd.deadline, states), mark(states), changes, history,
-                      reg.path.name, new)
+    these = rates(rnd.deadline, states)
+    history = [(other, these if other.id == rnd.id else
+                rates(other.deadline, unit_states(reg, other)))
+               for other in reg.rounds() if other.office == rnd.office]
+    view = SeasonView(rnd, these, mark(states), changes, history, reg.path.name, new)
     if opts.targets:
         run.achievement = achievement(run, opts.targets)
     name = opts.office_name or (opts.profile.body if opts.profile else "")
