@@ -11,11 +11,10 @@ is recomputed, never summed or averaged.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
 from types import MappingProxyType
 
 from ..form import Form, Indicator, expr
-from .layout import SheetMap
+from .layout import SheetMap, per_layout
 
 
 def _agg_excel(time: str, cells: list[str]) -> str | None:
@@ -47,22 +46,13 @@ def _share(m: SheetMap, code: str, over: str) -> str:
     return f'=IF(OR(COUNT({tot})=0,N({base})=0),"",N({tot})/N({base}))'
 
 
+@per_layout(maxsize=64)
 def excel_formulas(form: Form, m: SheetMap) -> Mapping[tuple[int, int], str]:
     """(row, col) → formula text (with leading "=") for every formula cell of the sheet.
 
-    Computed once per form and layout (the submissions of a consolidation share a few
-    layouts); the mapping is read-only because it is shared.
+    Computed once per form and layout; the mapping is read-only because it is shared.
     """
-    return _for_layout(form, m.sheet, m.key_row, m.key_col, tuple(m.rows.items()),
-                       tuple(m.cols.items()))
-
-
-@lru_cache(maxsize=64)
-def _for_layout(form: Form, sheet: str, key_row: int, key_col: int,
-                rows: tuple[tuple[str, int], ...], cols: tuple[tuple[str, int], ...]
-                ) -> Mapping[tuple[int, int], str]:
-    return MappingProxyType(_build(form, SheetMap(sheet, key_row, key_col, dict(rows),
-                                                  dict(cols))))
+    return MappingProxyType(_build(form, m))
 
 
 def _build(form: Form, m: SheetMap) -> dict[tuple[int, int], str]:

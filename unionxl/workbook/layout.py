@@ -8,8 +8,10 @@ or columns, or moves the table, still exports, fills and consolidates.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache, wraps
+from typing import TypeVar
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
@@ -41,6 +43,11 @@ class SheetMap:
     cols: dict[str, int] = field(default_factory=dict)
     sections: dict[str, int] = field(default_factory=dict)
 
+    def key(self) -> tuple:
+        """The layout as a hashable value (the dicts frozen), for caches."""
+        return (self.sheet, self.key_row, self.key_col, tuple(self.rows.items()),
+                tuple(self.cols.items()))
+
     def cell(self, code: str, col_key: str) -> tuple[int, int]:
         return self.rows[code], self.cols[col_key]
 
@@ -60,6 +67,26 @@ class SheetMap:
     @property
     def last_data_row(self) -> int:
         return max([*self.rows.values(), *self.sections.values()], default=self.key_row + 3)
+
+
+T = TypeVar("T")
+
+
+def per_layout(maxsize: int) -> Callable[[Callable[[Form, SheetMap], T]],
+                                        Callable[[Form, SheetMap], T]]:
+    """Compute ``build(form, m)`` once per form and layout: the submissions of a consolidation
+    share a few layouts (the result is shared, so it must not be changed)."""
+    def wrap(build: Callable[[Form, SheetMap], T]) -> Callable[[Form, SheetMap], T]:
+        @lru_cache(maxsize=maxsize)
+        def cached(form: Form, key: tuple) -> T:
+            sheet, key_row, key_col, rows, cols = key
+            return build(form, SheetMap(sheet, key_row, key_col, dict(rows), dict(cols)))
+
+        @wraps(build)
+        def call(form: Form, m: SheetMap) -> T:
+            return cached(form, m.key())
+        return call
+    return wrap
 
 
 # Row positions of a freshly generated template.

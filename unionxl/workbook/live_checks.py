@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 
 from xlsxwriter.utility import xl_range
 
 from ..form import Form, expr, outcomes
 from ..form.rules import FAIL, PASS, SEVERITY_VI, SKIP, Rule
-from .layout import SheetMap
+from .layout import SheetMap, per_layout
 from .printing import page_setup, wrapped_lines
 from .styles import FONT, FORMULA_FILL, HEADER_FILL
 
@@ -43,18 +42,11 @@ def quote_sheet(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
+@per_layout(maxsize=16)
 def checks(form: Form, m: SheetMap) -> tuple[Check, ...]:
     """Every rule × period with its formulas, computed once per form and layout (a template
     needs them twice: the check sheet and the conditional formats)."""
-    return _for_layout(form, m.sheet, m.key_row, m.key_col, tuple(m.rows.items()),
-                       tuple(m.cols.items()))
-
-
-@lru_cache(maxsize=16)
-def _for_layout(form: Form, sheet: str, key_row: int, key_col: int,
-                rows: tuple[tuple[str, int], ...], cols: tuple[tuple[str, int], ...]
-                ) -> tuple[Check, ...]:
-    return tuple(_build(form, SheetMap(sheet, key_row, key_col, dict(rows), dict(cols))))
+    return tuple(_build(form, m))
 
 
 def _build(form: Form, m: SheetMap) -> list[Check]:
