@@ -137,10 +137,18 @@ def _validation(ws, ind: Indicator, form: Form, r: int, c: dict[str, int]) -> No
     else:
         kind = {"validate": "integer" if ind.value_type == "integer" else "decimal",
                 "criteria": ">=", "value": 0, "ignore_blank": True, **texts}
+    for rng in input_ranges(form, ind, r, c):
+        ws.data_validation(*rng, dict(kind))
+
+
+def input_ranges(form: Form, ind: Indicator, r: int,
+                 c: Mapping[str, int]) -> list[tuple[int, int, int, int]]:
+    """Where a unit types this row's figures: its periods (an input row), the comparison
+    columns that apply to it, the target. Validation and the live red marks cover these."""
+    cells = []
     if ind.is_input:
         periods = form.period_keys
-        ws.data_validation(r, c[periods[0]], r, c[periods[-1]], dict(kind))
-        for key in form.compare:
-            if form.applies(ind, key):
-                ws.data_validation(r, c[key], r, c[key], dict(kind))
-    ws.data_validation(r, c["target"], r, c["target"], dict(kind))
+        cells.append((r, c[periods[0]], r, c[periods[-1]]))
+        cells += [(r, c[k], r, c[k]) for k in form.compare if form.applies(ind, k)]
+    cells.append((r, c["target"], r, c["target"]))
+    return cells

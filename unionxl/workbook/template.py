@@ -19,7 +19,7 @@ from xlsxwriter.utility import xl_range
 from ..atomic import atomic_output
 from ..errors import UnionxlError
 from ..form import Form, Profile, as_profile, compute
-from .datarows import dv_texts, indicator_row, row_height
+from .datarows import dv_texts, indicator_row, input_ranges, row_height
 from .formulas import excel_formulas
 from .guide import Identity, guide_sheet, meta_sheet
 from .layout import (
@@ -216,15 +216,9 @@ def _data_sheet(wb, form: Form, m: SheetMap, prof: Profile, lh: Letterhead, data
 def _live_formatting(wb, ws, form: Form, m: SheetMap) -> None:
     """Conditional formats that turn an offending input red while the user types."""
     red = wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
-    c, periods = m.cols, form.period_keys
     ranges, count_ranges = [], []
     for ind in form.valued:
-        r = m.rows[ind.code]
-        cells = [(r, c[periods[0]], r, c[periods[-1]])] if ind.is_input else []
-        cells += [(r, c[k], r, c[k]) for k in form.compare
-                  if ind.is_input and form.applies(ind, k)]
-        cells.append((r, c["target"], r, c["target"]))
-        for rng in cells:
+        for rng in input_ranges(form, ind, m.rows[ind.code], m.cols):
             text = xl_range(*rng)
             ranges.append(text)
             if ind.value_type == "integer":
