@@ -21,6 +21,8 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -57,13 +59,43 @@ def _write_unit(args: tuple[Path, int]) -> None:
                    data=generate(form, rng, scale=0.3 + 3 * rng.random()), created=FIXED_DATE)
 
 
+STAMP = ".form"  # which form (id, version, term) the files of an inbox were made with
+
+
+def _form_stamp() -> str:
+    from unionxl.form import load_form
+
+    form = load_form(FORM_ID)
+    return f"{form.id} {form.version} {form.term}"
+
+
+def _stamp(inbox: Path) -> str:
+    try:
+        return (inbox / STAMP).read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
+def check_accepted(tree: Path, folder: Path, n: int, label: str) -> None:
+    """A run whose files are refused measures the refusal path: every file must be taken."""
+    report = folder / f"check-{label}-{n}.json"
+    subprocess.run([*consolidate_cmd(tree, folder, n, label), "--json", str(report)],
+                   env=env_for(tree), capture_output=True, check=False)
+    stats = json.loads(report.read_text(encoding="utf-8"))["stats"]
+    taken = stats["accepted"] + stats["accepted_with_warnings"]
+    if taken != n:
+        raise SystemExit(f"{label}: {taken} of {n} files accepted ({stats}): not a benchmark")
+
+
 def make_inbox(folder: Path, n: int, workers: int = 2) -> Path:
     """``folder/inbox-N``: units 0…N-1 (the first N of the largest inbox already made) and
     ``units-N.csv``."""
     inbox = folder / f"inbox-{n}"
+    if _stamp(inbox) != _form_stamp():  # made for another version of the form: every file
+        shutil.rmtree(inbox, ignore_errors=True)  # would be refused, and only that measured
     inbox.mkdir(parents=True, exist_ok=True)
-    bigger = sorted((p for p in folder.glob("inbox-*") if p != inbox),
-                    key=lambda p: -int(p.name.split("-")[1]))
+    bigger = sorted((p for p in folder.glob("inbox-*") if p != inbox
+                     and _stamp(p) == _form_stamp()), key=lambda p: -int(p.name.split("-")[1]))
     todo = []
     for i in range(n):
         target = inbox / f"{code(i)}.xlsx"
@@ -76,6 +108,7 @@ def make_inbox(folder: Path, n: int, workers: int = 2) -> Path:
             todo.append((inbox, i))
     with ProcessPoolExecutor(workers) as pool:
         list(pool.map(_write_unit, todo, chunksize=8))
+    (inbox / STAMP).write_text(_form_stamp(), encoding="utf-8")
     (folder / f"units-{n}.csv").write_text(
         "code,name\n" + "".join(f"{code(i)},Đơn vị {code(i)}\n" for i in range(n)),
         encoding="utf-8")
@@ -132,8 +165,9 @@ def main() -> int:
     for label, tree in trees.items():
         cases[f"{label}: consolidate"] = (
             lambda t=tree, lb=label: run(consolidate_cmd(t, folder, args.n, lb), env_for(t)))
-    for tree in trees.values():  # warm-up: byte code written
-        run([sys.executable, "-m", "unionxl", "--version"], env_for(tree))
+    for label, tree in trees.items():  # warm-up: byte code written, every file accepted
+        for n in sorted({args.n, *(int(x) for x in args.memory.split(",") if x)}):
+            check_accepted(tree, folder, n, label)
     loads = [load()]
     series = interleave(cases, args.rounds, lambda i: loads.append(load()))
     bare = series["bare calamine read"]

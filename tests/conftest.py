@@ -20,6 +20,9 @@ from unionxl.form import load_form
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
+# A test run parses forms into a cache of its own, not the user's cache folder.
+if "UNIONXL_CACHE_DIR" not in os.environ:  # (a child process of a test inherits it)
+    os.environ["UNIONXL_CACHE_DIR"] = tempfile.mkdtemp(prefix="unionxl-cache-")
 
 
 @pytest.fixture(scope="session")

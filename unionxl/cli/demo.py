@@ -24,7 +24,8 @@ from pathlib import Path
 
 import openpyxl
 
-from ..consolidation import achievement, consolidate, profile_registry, write_consolidated
+from ..consolidation import consolidate, profile_registry, write_consolidated
+from ..consolidation.achievement import achievement
 from ..consolidation.registry_io import DATA
 from ..form import load_form, load_profile
 from ..validation import validate_file

@@ -1,21 +1,37 @@
 """Consolidation: gathering submissions (files, folders, e-mails, archives), the units
 registry, assessing each submission, the run and its ledger, roll-up over units, achievement
-against targets, quarters to the year, hand-made appendices, and the consolidated workbook."""
+against targets, quarters to the year, hand-made appendices, and the consolidated workbook.
 
-from .achievement import Achievement, achievement
-from .output import CONSOLIDATED_SHEET, DETAIL_SHEET, LEDGER_SHEET, write_consolidated
-from .registry import Change, Registry, Unit
-from .registry_io import (
-           SAMPLE_CHANGES,
-           SAMPLE_UNITS,
-           load_registry,
-           profile_registry,
-           registry_for,
-           sample_registry,
-)
-from .run import STATUS_VI, Consolidation, consolidate
+The names below are imported on first use (PEP 562): ``template`` needs only the registry, and
+should not pay at every click for the e-mail parser, the worker pool and the output writer.
+"""
 
-__all__ = ["CONSOLIDATED_SHEET", "DETAIL_SHEET", "LEDGER_SHEET", "SAMPLE_CHANGES",
-           "SAMPLE_UNITS", "STATUS_VI", "Achievement", "Change", "Consolidation", "Registry",
-           "Unit", "achievement", "consolidate", "load_registry", "profile_registry",
-           "registry_for", "sample_registry", "write_consolidated"]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_WHERE = {
+    "Achievement": "achievement",
+    "CONSOLIDATED_SHEET": "output", "DETAIL_SHEET": "output", "LEDGER_SHEET": "output",
+    "write_consolidated": "output",
+    "Change": "registry", "Registry": "registry", "Unit": "registry",
+    "SAMPLE_CHANGES": "registry_io", "SAMPLE_UNITS": "registry_io",
+    "load_registry": "registry_io", "profile_registry": "registry_io",
+    "registry_for": "registry_io", "sample_registry": "registry_io",
+    "STATUS_VI": "run", "Consolidation": "run", "consolidate": "run",
+}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))

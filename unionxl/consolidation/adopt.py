@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xlsxwriter.utility import xl_rowcol_to_cell
-
 from ..errors import WorkbookError
 from ..form import Form, load_form
 from ..validation import Issue, cell_issue, make
+from ..workbook import a1
 from ..workbook import cells as ck
 from ..workbook.numbers import COMPOUND
 from ..workbook.package import Grid, Package
@@ -237,7 +236,7 @@ def _values(result: Adoption, t: Target, row, years: dict[str, int],
         raw = row[col] if col < len(row) else None
         if period is None or raw is None or raw == "":
             continue
-        where = {"sheet": result.sheet, "cell": xl_rowcol_to_cell(r - 1, col),
+        where = {"sheet": result.sheet, "cell": a1.cell(r - 1, col),
                  "period": period}
         if len(t.codes) > 1:
             if not (isinstance(raw, str) and COMPOUND.match(raw)):

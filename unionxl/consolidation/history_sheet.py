@@ -3,8 +3,7 @@ an achievement rests on, where it comes from, and what could not be compared (an
 
 from __future__ import annotations
 
-from xlsxwriter.utility import xl_rowcol_to_cell
-
+from ..workbook import a1
 from ..workbook.printing import page_setup, wrapped_lines
 from ..workbook.styles import FONT
 from .history import previous
@@ -61,7 +60,7 @@ def history_sheet(wb, run: Consolidation, f) -> None:
                     ws.write_blank(r, 7, None, f.num)
                 else:
                     ws.write_number(r, 7, current, f.num)
-                a, b = xl_rowcol_to_cell(r, 5), xl_rowcol_to_cell(r, 7)
+                a, b = a1.cell(r, 5), a1.cell(r, 7)
                 ws.write_formula(r, 8, f'=IF(AND(ISNUMBER({a}),ISNUMBER({b}),N({a})<>0),'
                                  f'N({b})/N({a})-1,"")', pct,
                                  "" if value in (None, 0) or current is None

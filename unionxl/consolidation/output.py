@@ -9,11 +9,10 @@ import math
 from datetime import datetime
 from pathlib import Path
 
-from xlsxwriter.utility import xl_rowcol_to_cell
-
 from ..atomic import atomic_output
 from ..form import Profile, as_profile
 from ..text import vn_time
+from ..workbook import a1
 from ..workbook.layout import SheetMap
 from ..workbook.letterhead import Letterhead, body_letterhead, full_name
 from ..workbook.live_checks import quote_sheet
@@ -255,11 +254,11 @@ def _detail_sheet(wb, run: Consolidation, m: SheetMap, f: _Formats) -> None:
                 else:
                     ws.write_number(r, first_unit + u, v, f.num)
             total = run.totals[code].get(key, 0.0)
-            span = f"{xl_rowcol_to_cell(r, first_unit)}:{xl_rowcol_to_cell(r, last_unit)}"
+            span = f"{a1.cell(r, first_unit)}:{a1.cell(r, last_unit)}"
             ws.write_formula(r, sum_col, f"=SUM({span})", f.num, total)
             ref = f"{quote_sheet(m.sheet)}!{m.addr(code, key)}"
             ws.write_formula(r, sum_col + 1, f"={ref}", f.num, total)
-            s_cell, t_cell = xl_rowcol_to_cell(r, sum_col), xl_rowcol_to_cell(r, sum_col + 1)
+            s_cell, t_cell = a1.cell(r, sum_col), a1.cell(r, sum_col + 1)
             ws.write_formula(r, sum_col + 2, f'=IF(ABS(N({s_cell})-N({t_cell}))<=1E-6*MAX(1,'
                              f'ABS(N({t_cell}))),"Khớp","LỆCH")', f.cell, "Khớp")
             r += 1

@@ -4,8 +4,7 @@ sheet so a user can check them) on the next."""
 
 from __future__ import annotations
 
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
-
+from ..workbook import a1
 from ..workbook.live_checks import quote_sheet
 from ..workbook.printing import page_setup, wrapped_lines
 from ..workbook.styles import FONT
@@ -50,7 +49,7 @@ def chart_sheet(wb, run: Consolidation, f, name: str) -> None:
         if not n:
             break
         chart = wb.add_chart({"type": "bar"})
-        col = xl_col_to_name(j)
+        col = a1.col_name(j)
         chart.add_series({
             "name": h.label,
             "categories": f"={sheet}!$A${top + 2}:$A${top + 1 + n}",
@@ -110,7 +109,7 @@ def achievement_sheet(wb, run: Consolidation, f, name: str) -> None:
                 ws.write_blank(r, c, None, f.num)
             else:
                 ws.write_number(r, c, v, f.num)
-        e, fcell = xl_rowcol_to_cell(r, 4), xl_rowcol_to_cell(r, 5)
+        e, fcell = a1.cell(r, 4), a1.cell(r, 5)
         ws.write_formula(r, 6, f'=IF(OR(N({e})=0,COUNT({fcell})=0),"",N({fcell})/N({e}))', pct,
                          "" if a.pct is None else a.pct)
         ws.write_string(r, 7, ACHIEVEMENT_VI[a.status], f.cell)

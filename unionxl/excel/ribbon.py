@@ -18,14 +18,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
-
 from ..consolidation import LEDGER_SHEET
 from ..errors import UnionxlError
 from ..form import default_term, find_profile, load_form
 from ..validation import check_book
 from ..validation.annotate import RESULT_SHEET
 from ..validation.fixnumbers import plan
+from ..workbook import a1
 from ..workbook.formulas import excel_formulas
 from ..workbook.layout import META_SHEET, SheetMap, scan
 from ..workbook.live_checks import CHECK_SHEET
@@ -108,11 +107,11 @@ def fill_formulas(app, xl_book, picked: str = "") -> str:
     writes: list[tuple[str, list[list[str]]]] = []
     for c, cells in sorted(by_col.items()):
         for a, b, texts in _runs(rows[0], rows[-1], cells, lambda r, c=c: _at(current, r, c)):
-            writes.append((f"{xl_rowcol_to_cell(a, c)}:{xl_rowcol_to_cell(b, c)}",
+            writes.append((f"{a1.cell(a, c)}:{a1.cell(b, c)}",
                            [[t] for t in texts]))
     for r, cells in sorted(by_row.items()):
         for a, b, texts in _runs(min(cells), max(cells), cells, lambda c, r=r: _at(current, r, c)):
-            writes.append((f"{xl_rowcol_to_cell(r, a)}:{xl_rowcol_to_cell(r, b)}", [texts]))
+            writes.append((f"{a1.cell(r, a)}:{a1.cell(r, b)}", [texts]))
     with writable(sheet):
         for address, texts in writes:
             sheet.range(address).formula = texts
@@ -156,7 +155,7 @@ def validate_workbook(app, xl_book, picked: str = "") -> str:
     inputs = {book.map.addr(i.code, k) for i, k, _ in [*book.input_cells(), *book.target_cells()]}
     groups: dict[str, list[str]] = {}
     marked = {i.cell for i in issues if i.cell and i.sheet == sheet.name}
-    for cell in sorted(marked, key=xl_cell_to_rowcol):
+    for cell in sorted(marked, key=a1.rowcol):
         groups.setdefault(INPUT_FILL if cell in inputs else FORMULA_FILL, []).append(cell)
     restore = []
     with writable(sheet):

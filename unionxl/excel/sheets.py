@@ -14,9 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from xlsxwriter.utility import xl_cell_to_rowcol
-
 from ..errors import UnionxlError
+from ..workbook import a1
 
 ADDRESS_CHUNK = 240  # Excel's Range("A1,B2,…") accepts up to 255 characters
 # Worksheet.Protection members, each a keyword of Worksheet.Protect (Excel VBA reference).
@@ -43,7 +42,7 @@ def grid(sheet, formulas: bool = False) -> tuple[list[list[Any]], int, int]:
     """The used range of a sheet as a 0-based grid from A1 (2 calls)."""
     used = sheet.used_range
     top_left = used.address.split(":")[0].replace("$", "")
-    r0, c0 = xl_cell_to_rowcol(top_left)
+    r0, c0 = a1.rowcol(top_left)
     data = formulas_2d(used) if formulas else used.options(ndim=2).value
     rows = [[""] * (c0 + len(row)) for row in data]
     for i, row in enumerate(data):

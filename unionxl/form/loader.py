@@ -14,17 +14,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import FormDefinitionError, UnknownFormError
 from ..text import nfc
+from . import yamlfile
 from .model import ANCHOR, COMPARE_KEYS, EXCEL_SHEET_FORBIDDEN, VALUE_TYPES, Form, Headline
 from .rules import compile_rules
 from .sections import Entities, RowBuilder, check_keys
 
 FORMS_DIR = Path(__file__).parent / "definitions"
-# The C loader when PyYAML was built with libyaml: the same result, several times faster.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _FORM_KEYS = {
     "id", "version", "title", "heading", "sheet", "period_kind", "term", "target_note",
@@ -70,13 +67,14 @@ def _load_builtin(form_id: str, entities: Entities = ()) -> Form:
 
 def load_form_file(path: str, entities: Entities = ()) -> Form:
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.load(fh, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
+        data = yamlfile.load(path)
     except OSError as exc:
         raise FormDefinitionError(path, "(tệp)", f"không đọc được tệp ({exc.strerror})") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"dòng {mark.line + 1}, cột {mark.column + 1}" if mark else "(tệp)"
+    except yamlfile.YamlSyntaxError as exc:
+        if exc.not_utf8:
+            raise FormDefinitionError(path, "(tệp)", "tệp không lưu bằng mã UTF-8; hãy mở "
+                                      "bằng Notepad, chọn Lưu thành… với mã UTF-8") from exc
+        where = f"dòng {exc.line}, cột {exc.column}" if exc.line else "(tệp)"
         raise FormDefinitionError(path, where, "YAML sai cú pháp (thường do thiếu dấu ngoặc "
                                   "kép quanh nhãn có dấu hai chấm)") from exc
     return _Builder(path, entities).build(data)
@@ -227,9 +225,8 @@ class _Builder:
         """Rows, units and rules of another form (an annual form on quarterly rows)."""
         source = Path(self.path).parent / f"{data['sections_from']}.yaml"
         try:
-            with open(source, encoding="utf-8") as fh:
-                other = yaml.load(fh, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
-        except OSError as exc:
+            other = yamlfile.load(source)
+        except (OSError, yamlfile.YamlSyntaxError) as exc:
             raise self.fail("sections_from", f"không đọc được biểu mẫu {source.name}") from exc
         merged = {k: v for k, v in data.items() if k != "sections_from"}
         for key in ("sections", "units", "rules", "headline", "sample"):

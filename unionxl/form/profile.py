@@ -15,13 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import ProfileError
 from ..text import nfc
-
-# The C loader when PyYAML was built with libyaml: the same result, several times faster.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from . import yamlfile
 
 BLANK = "……"
 DEFAULT_NAME = "ho-so-tinh.yaml"  # picked up from the working folder when no --profile is given
@@ -143,13 +139,14 @@ def _text(data: dict[str, Any], key: str, path: str) -> str:
 def load_profile(path: str | Path) -> Profile:
     path = Path(path)
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.load(fh, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
+        data = yamlfile.load(path)
     except OSError as exc:
         raise ProfileError(str(path), "(tệp)", f"không mở được ({exc.strerror})") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"dòng {mark.line + 1}" if mark else "(tệp)"
+    except yamlfile.YamlSyntaxError as exc:
+        if exc.not_utf8:
+            raise ProfileError(str(path), "(tệp)", "tệp không lưu bằng mã UTF-8; hãy mở bằng "
+                               "Notepad, chọn Lưu thành… với mã UTF-8") from exc
+        where = f"dòng {exc.line}" if exc.line else "(tệp)"
         raise ProfileError(str(path), where, "sai cú pháp YAML (dòng có dấu hai chấm cần đặt "
                            "trong ngoặc kép)") from exc
     data = data or {}

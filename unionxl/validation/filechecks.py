@@ -7,13 +7,10 @@ be checked, cells far outside the table) gets warnings.
 
 from __future__ import annotations
 
-import io
-
-import olefile
-
 from ..errors import WorkbookError
 from ..workbook.bounds import WINDOW_COLS, WINDOW_ROWS
 from ..workbook.numbers import format_vn
+from ..workbook.ole import open_ole
 from ..workbook.package import Grid, Package
 from .issues import Issue, make
 
@@ -33,7 +30,7 @@ def _encrypted(pkg: Package) -> bool:
     """An OOXML file with a password to open is an OLE container holding EncryptedPackage; an
     OLE file named .xlsx that holds no legacy workbook is taken for one too."""
     try:
-        with olefile.OleFileIO(io.BytesIO(pkg.data)) as ole:
+        with open_ole(pkg.data) as ole:
             if ole.exists("EncryptedPackage"):
                 return True
             legacy = ole.exists("Workbook") or ole.exists("Book")

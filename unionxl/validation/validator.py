@@ -10,11 +10,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from xlsxwriter.utility import xl_rowcol_to_cell
-
 from ..errors import WorkbookError
 from ..form import Form, Indicator, outcomes
 from ..form.rules import FAIL, OP_TEXT, PASS, SKIP, Rule, readable
+from ..workbook import a1
 from ..workbook import cells as ck
 from ..workbook.formulas import excel_formulas
 from ..workbook.layout import duplicated_keys
@@ -174,7 +173,7 @@ def _layout(book: Book) -> list[Issue]:
     for code, r in book.map.rows.items():
         if not book.form.has(code):
             out.append(make("unknown-row", sheet=book.sheet, indicator=code,
-                            cell=xl_rowcol_to_cell(r, book.map.key_col)))
+                            cell=a1.cell(r, book.map.key_col)))
     return out
 
 
@@ -202,7 +201,7 @@ def _formulas(book: Book) -> list[Issue]:
         cell = book.cell(form.indicator(code), key)
         if cell.kind == ck.FORMULA:
             continue
-        where = {"sheet": book.sheet, "cell": xl_rowcol_to_cell(r, c), "indicator": code,
+        where = {"sheet": book.sheet, "cell": a1.cell(r, c), "indicator": code,
                  "period": key}
         if cell.kind == ck.BLANK:
             out.append(make("formula-missing", **where))

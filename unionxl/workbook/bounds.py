@@ -16,7 +16,7 @@ import pyexpat
 import re
 from dataclasses import dataclass, field
 
-from xlsxwriter.utility import xl_rowcol_to_cell
+from . import a1
 
 WINDOW_ROWS = 5000  # a form's table has a few hundred rows, a hand-made one no more
 WINDOW_COLS = 200
@@ -79,7 +79,7 @@ class Extent:
         return False
 
     def far_cells(self) -> list[str]:
-        return [xl_rowcol_to_cell(r, c) for r, c in self.far]
+        return [a1.cell(r, c) for r, c in self.far]
 
 
 def sheet_data(data: bytes) -> bytes:
@@ -192,7 +192,7 @@ class _Scan:
 
     def _xml(self) -> str:
         assert self.cell is not None and self.value is not None
-        ref = xl_rowcol_to_cell(self.row, self.col)
+        ref = a1.cell(self.row, self.col)
         style = f" s={quoteattr(self.cell['s'])}" if "s" in self.cell else ""
         text = escape("".join(self.value))
         if self.inline:

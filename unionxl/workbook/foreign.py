@@ -6,14 +6,12 @@ sheet reaching beyond the window is refused instead of read: one value typed in 
 
 from __future__ import annotations
 
-import io
 import pyexpat
 import struct
 from collections.abc import Iterator
 
-import olefile
-
 from .bounds import Extent
+from .ole import open_ole
 from .xmlsafe import DAMAGED, UNSAFE, XmlRefused
 
 # BIFF8 records holding a cell value: (row, column) are their first two 16-bit fields.
@@ -24,7 +22,7 @@ _XLS_MULRK, _XLS_BOUNDSHEET, _XLS_EOF = 0x00BD, 0x0085, 0x000A
 def xls_extents(data: bytes) -> dict[str, Extent]:
     """Sheet name → extent of the valued cells of a BIFF8 workbook; {} when unreadable."""
     try:
-        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+        with open_ole(data) as ole:
             name = "Workbook" if ole.exists("Workbook") else "Book"
             stream = ole.openstream(name).read()
     except Exception:  # olefile raises several types for damaged files  # noqa: BLE001

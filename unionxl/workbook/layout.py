@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache, wraps
 from typing import TypeVar
 
-from xlsxwriter.utility import xl_rowcol_to_cell
-
 from ..form import Form
+from . import a1
 
 KEY_MARKER = "unionxl:keys"
 META_SHEET = "_unionxl"
@@ -52,7 +51,7 @@ class SheetMap:
         return self.rows[code], self.cols[col_key]
 
     def addr(self, code: str, col_key: str) -> str:
-        return xl_rowcol_to_cell(self.rows[code], self.cols[col_key])
+        return a1.cell(self.rows[code], self.cols[col_key])
 
     def missing(self, form: Form) -> tuple[list[str], list[str]]:
         """Indicator codes and column keys the form needs but the sheet lacks."""

@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from xlsxwriter.utility import xl_range
-
 from ..form import Form, expr, outcomes
 from ..form.rules import FAIL, PASS, SEVERITY_VI, SKIP, Rule
+from . import a1
 from .layout import SheetMap, per_layout
 from .printing import page_setup, wrapped_lines
 from .styles import FONT, FORMULA_FILL, HEADER_FILL
@@ -123,7 +122,7 @@ def write_checks_sheet(wb, form: Form, m: SheetMap,
         by_rule.setdefault(chk.rule.id, {})[chk.period] = chk
     rules = [r for r in form.rules if r.id in by_rule]
     last = CHECK_HEADER_ROW + len(rules)
-    status_range = xl_range(CHECK_HEADER_ROW + 1, FIRST_PERIOD_COL, last, last_col)
+    status_range = a1.area(CHECK_HEADER_ROW + 1, FIRST_PERIOD_COL, last, last_col)
     outcome = {(rule.id, p): ok for rule, p, ok, _, _ in outcomes(form, data)}
     counted = {sev: sum(1 for rid, row in by_rule.items() for p in row
                         if outcome.get((rid, p)) is False and row[p].rule.severity == sev)

@@ -19,12 +19,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import olefile
 import python_calamine
 
 from ..errors import WorkbookError
 from ..text import parse_time
 from . import bounds, foreign, xmlsafe
+from .ole import open_ole
 from .refusals import damaged, refused, too_large, unreadable
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, or an encrypted OOXML file
@@ -350,7 +350,7 @@ class Package:
 
 def _ole_saved(data: bytes) -> dt.datetime | None:
     try:
-        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+        with open_ole(data) as ole:
             when = ole.get_metadata().last_saved_time
     except Exception:  # olefile raises several types for damaged files  # noqa: BLE001
         return None

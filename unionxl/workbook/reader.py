@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xlsxwriter.utility import xl_cell_to_rowcol
-
 from ..errors import UnionxlError, WorkbookError
 from ..form import Form, Indicator, load_form
+from . import a1
 from .cells import Cell, classify
 from .layout import META_SHEET, SheetMap, scan
 from .package import Grid, Package
@@ -182,4 +181,4 @@ def read_book(source: str | Path | Package, form: Form | None = None) -> Book:
 
 
 def _positions(addresses: set[str] | None) -> set[tuple[int, int]] | None:
-    return None if addresses is None else {xl_cell_to_rowcol(a) for a in addresses}
+    return None if addresses is None else {a1.rowcol(a) for a in addresses}

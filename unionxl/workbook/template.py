@@ -14,11 +14,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from xlsxwriter.utility import xl_range
-
 from ..atomic import atomic_output
 from ..errors import UnionxlError
 from ..form import Form, Profile, as_profile, compute
+from . import a1
 from .datarows import dv_texts, indicator_row, input_ranges, row_height
 from .formulas import excel_formulas
 from .guide import Identity, guide_sheet, meta_sheet
@@ -219,7 +218,7 @@ def _live_formatting(wb, ws, form: Form, m: SheetMap) -> None:
     ranges, count_ranges = [], []
     for ind in form.valued:
         for rng in input_ranges(form, ind, m.rows[ind.code], m.cols):
-            text = xl_range(*rng)
+            text = a1.area(*rng)
             ranges.append(text)
             if ind.value_type == "integer":
                 count_ranges.append(text)

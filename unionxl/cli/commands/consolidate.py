@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 from ...atomic import atomic_output
-from ...consolidation import achievement, consolidate, write_consolidated
+from ...consolidation import consolidate, write_consolidated
+from ...consolidation.achievement import achievement
 from ...consolidation.rounds import RoundOptions, consolidate_round
 from ...consolidation.timeliness import parse_deadline
 from ...workbook.tidy import Row, read_tidy, write_tidy
