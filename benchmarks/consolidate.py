@@ -136,9 +136,15 @@ def naive_openpyxl(files: list[Path]) -> float:
 
 
 def consolidate_cmd(tree: Path, folder: Path, n: int, label: str) -> list[str]:
+    """The command as an office runs it (the round's register and reply drafts included), into
+    a folder of its own, emptied first: every round is the first run of a new round, in which
+    all N files arrive."""
+    out = folder / f"out-{label}-{n}"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
     return [sys.executable, "-m", "unionxl", "consolidate", str(folder / f"inbox-{n}"),
             "--units", str(folder / f"units-{n}.csv"), "--term", "2018-2023",
-            "-o", str(folder / f"out-{label}-{n}.xlsx")]
+            "-o", str(out / "tong-hop.xlsx")]
 
 
 def main() -> int:

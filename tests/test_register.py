@@ -366,3 +366,32 @@ def test_outlook_msg_keeps_its_sender_and_date(tmp_path):
     assert source.mail.sender == "baocao.bg07@donvi.example"  # Reply-To wins over From
     assert source.mail.date == at(7, 9).replace(minute=30).isoformat()
     assert source.mail.message_id == "<bg07-1@donvi.example>"
+
+
+def test_files_are_recorded_several_to_a_commit(tmp_path, monkeypatch):
+    # A commit waits for the disk twice (full sync): one per file made the register most of a
+    # large run. Each file still lands whole (the kill test above), several to a commit.
+    import unionxl.consolidation.season as season
+
+    box, units = inbox(tmp_path, n=12)
+    statements: list[str] = []
+    opened = Register.__init__
+
+    def tracing(self, path):
+        opened(self, path)
+        self.db.set_trace_callback(statements.append)
+
+    monkeypatch.setattr(Register, "__init__", tracing)
+    monkeypatch.setattr(season, "FILES_PER_COMMIT", 5)
+    out = tmp_path / "out"
+    assert main(command(box, units, out)) == 1
+    receipts = [s for s in statements if s.startswith("INSERT INTO receipts")]
+    assert len(receipts) == 12
+    first, last = statements.index(receipts[0]), statements.index(receipts[-1])
+    begins = [s for s in statements[:first] if s.startswith("BEGIN")]
+    commits = [s for s in statements[first:last + 1] if s == "COMMIT"]
+    assert len(commits) == 2  # 5 + 5 files, then the last 2 commit after the last receipt
+    assert statements[last + 1:].index("COMMIT") < 10 and begins
+    with Register(out / "so-theo-doi.sqlite") as reg:
+        assert reg.check() == []
+        assert reg.db.execute("SELECT COUNT(*) FROM versions").fetchone()[0] == 12

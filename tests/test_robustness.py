@@ -137,7 +137,8 @@ def test_a_killed_run_leaves_no_worker_and_its_leftovers_are_swept(tmp_path, bas
     assert any(n.startswith(f"unionxl-{proc.pid}-") for n in left), left  # kill: no clean-up
     monkeypatch.setattr("tempfile.tempdir", str(scratch))
     consolidate([box / "BG01.xlsx"])  # the next run
-    assert not any(p.name.startswith("unionxl-") for p in scratch.iterdir()), list(scratch.iterdir())
+    left = [p.name for p in scratch.iterdir()]
+    assert not any(n.startswith("unionxl-") for n in left), left
 
 
 def test_a_temporary_output_left_by_a_killed_run_is_removed(tmp_path):
