@@ -180,3 +180,37 @@ def test_numbers_written_as_xlsxwriter_writes_them(tmp_path, stock_writer):
     stock_writer()
     assert fast == book(tmp_path / "slow.xlsx")
     assert b"<v>0.3333333333333333</v>" in fast
+
+
+@pytest.mark.parametrize("constant_memory", [False, True])
+def test_a_row_of_numbers_in_bulk_as_cell_by_cell(tmp_path, stock_writer, constant_memory):
+    nan = float("nan")
+    rows = [[1.0, nan, 2.5, nan, 1e20], [nan, nan], [0.1 + 0.2, -7.0, 3.0], [], [nan, 4.0]]
+
+    def book(path: Path) -> bytes:
+        wb = writer.Workbook(str(path), {"constant_memory": constant_memory})
+        fmt = wb.add_format({"num_format": "#,##0"})
+        ws = wb.add_worksheet()
+        ws.write_string(0, 0, "đầu", fmt)
+        for r, vals in enumerate(rows, start=2):
+            if r % 2:  # other rows start with the numbers (in constant memory: a new row)
+                ws.write_string(r, 0, f"dòng {r}")
+            writer.write_numbers(ws, r, 3, vals, fmt)
+            ws.write_formula(r, 3 + len(vals), f"=SUM(D{r + 1}:H{r + 1})", fmt, 0)
+        wb.close()
+        return parts(path)["xl/worksheets/sheet1.xml"]
+
+    fast = book(tmp_path / "fast.xlsx")
+    stock_writer()  # XlsxWriter's own worksheet: write_numbers goes cell by cell
+    assert fast == book(tmp_path / "slow.xlsx")
+    assert len(re.findall(rb'<c r="[A-Z]+[0-9]+" s="[0-9]+"/>', fast)) == 5  # the NaNs
+    assert b'<c r="E3" s="1"/>' in fast and b"<v>1E+20</v>" in fast
+
+
+def test_infinity_refused_in_bulk_as_cell_by_cell(tmp_path):
+    wb = writer.Workbook(str(tmp_path / "x.xlsx"))
+    fmt = wb.add_format({"num_format": "0"})
+    ws = wb.add_worksheet()
+    with pytest.raises(TypeError):
+        writer.write_numbers(ws, 0, 0, [1.0, float("inf")], fmt)
+    wb.close()

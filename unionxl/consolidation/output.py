@@ -19,7 +19,7 @@ from ..workbook.live_checks import quote_sheet
 from ..workbook.printing import LINE, page_setup, wrapped_lines
 from ..workbook.styles import FONT, HEADER_FILL
 from ..workbook.template import write_template
-from ..workbook.writer import Workbook
+from ..workbook.writer import Workbook, write_numbers
 from .approval import Mark, mark_without_register
 from .history_sheet import history_sheet
 from .output_charts import achievement_sheet, chart_sheet
@@ -248,11 +248,7 @@ def _detail_sheet(wb, run: Consolidation, m: SheetMap, f: _Formats) -> None:
             ws.write_string(r, 2, labels.get(key, key), f.cell)
             if label:
                 ws.set_row(r, LINE * wrapped_lines(label, 40))
-            for u, v in enumerate(vals):
-                if math.isnan(v):
-                    ws.write_blank(r, first_unit + u, None, f.num)
-                else:
-                    ws.write_number(r, first_unit + u, v, f.num)
+            write_numbers(ws, r, first_unit, vals, f.num)
             total = run.totals[code].get(key, 0.0)
             span = f"{a1.cell(r, first_unit)}:{a1.cell(r, last_unit)}"
             ws.write_formula(r, sum_col, f"=SUM({span})", f.num, total)
