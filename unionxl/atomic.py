@@ -21,6 +21,9 @@ from .errors import OutputBusyError
 
 PREFIX = ".unionxl-"
 STALE_AFTER = 24 * 3600  # seconds; where a process cannot be asked whether it still runs
+# Folders this process has swept: what killed runs left is there before we start, so once is
+# enough (sweeping before each of 2,000 reply drafts read the growing folder 2,000 times).
+_SWEPT: set[str] = set()
 
 
 def excel_lock_file(path: Path) -> Path:
@@ -35,7 +38,9 @@ def atomic_output(target: str | Path) -> Iterator[Path]:
     if target.exists() and excel_lock_file(target).exists():
         raise OutputBusyError(target)
     folder = target.parent if str(target.parent) else Path(".")
-    sweep_stale(folder, PREFIX)
+    if str(folder.resolve()) not in _SWEPT:
+        sweep_stale(folder, PREFIX)
+        _SWEPT.add(str(folder.resolve()))
     fd, tmp_name = tempfile.mkstemp(prefix=f"{PREFIX}{os.getpid()}-", suffix=target.suffix,
                                     dir=folder)
     os.close(fd)

@@ -61,13 +61,18 @@ class Submission:
         v = self.store.read(self.offset + i, 1)[0]
         return None if math.isnan(v) else v
 
+    def packed(self) -> array | None:
+        """One float per ``form.value_keys`` (NaN = blank); None when there are none."""
+        if self.store is None or self.form is None:
+            return None
+        return self.store.read(self.offset, len(self.form.value_keys))
+
     def values(self) -> dict[str, dict[str, float]]:
         out: dict[str, dict[str, float]] = {}
-        if self.store is None or self.form is None:
+        packed = self.packed()
+        if packed is None or self.form is None:
             return out
-        keys = self.form.value_keys
-        packed = self.store.read(self.offset, len(keys))
-        for (code, key), v in zip(keys, packed, strict=True):
+        for (code, key), v in zip(self.form.value_keys, packed, strict=True):
             if not math.isnan(v):
                 out.setdefault(code, {})[key] = v
         return out

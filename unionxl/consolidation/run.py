@@ -16,10 +16,12 @@ every total, the issues and charts.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 import tempfile
 import weakref
+from array import array
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -381,14 +383,21 @@ def _sum(run: Consolidation) -> dict[str, dict[str, float]]:
     and rates are left out: a rate is recomputed from its summed numerator and denominator.
     The results are reported at each indicator's precision (``consolidated``)."""
     totals: dict[str, dict[str, float]] = {}
-    if run.form is None:
+    form = run.form
+    if form is None:
         return totals
-    for s in run.used:
-        for code, row in s.values().items():
-            if not run.form.has(code) or run.form.indicator(code).across != "sum":
-                continue
-            target = totals.setdefault(code, {})
-            for key, v in row.items():
+    keys = form.value_keys
+    summed = [(i, code, key) for i, (code, key) in enumerate(keys)
+              if form.has(code) and form.indicator(code).across == "sum"]
+    for s in run.used:  # straight from the stored floats: no dict of every value per unit
+        packed = s.packed() if s.form is not None and s.form.value_keys == keys else None
+        if packed is None:  # read with another layout of the same form
+            given = s.values()
+            packed = array("d", (given.get(code, {}).get(key, math.nan) for code, key in keys))
+        for i, code, key in summed:
+            v = packed[i]
+            if v == v:  # not NaN: a value the unit gave
+                target = totals.setdefault(code, {})
                 target[key] = target.get(key, 0.0) + v
     return totals
 
