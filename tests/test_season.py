@@ -460,3 +460,36 @@ def test_ribbon_consolidates_into_the_register_opens_replies_and_approves(tmp_pa
     with Register(inbox / "so-theo-doi.sqlite") as reg:
         acts = [(a.unit_code, a.action) for a in reg.approvals(reg.rounds()[0])]
     assert acts == [("BG02", "approve")]
+
+
+def test_a_draft_reads_back_as_written_in_any_mail_program(tmp_path):
+    # Composed with the classic email interface (fast); read with the modern parser, as
+    # Outlook or Thunderbird would: every header decoded to what was written, ASCII on the
+    # wire (encoded words), lines folded, the attachment byte for byte.
+    from unionxl.consolidation.replies import compose
+
+    subject = ("Đề nghị sửa và gửi lại báo cáo Báo cáo năm 2026 – Công đoàn phường Võ Cường "
+               "thành phố Bắc Ninh (lần 2)")
+    sheet = tmp_path / "BG03_lan1_danh-dau-loi.xlsx"
+    sheet.write_bytes(bytes(range(256)) * 40)
+    text = "Kính gửi: Công đoàn phường Võ Cường,\n\nÔ E12 trang «Phụ lục»: «1.234 lượt»…\n"
+    headers = {"Subject": subject, "To": "Võ Cường <vocuong@donvi.example>", "Cc": "",
+               "Date": "Sun, 22 Nov 2026 14:05:00 +0700", "X-Unsent": "1",
+               "In-Reply-To": "<a1@donvi.example>", "References": "<a1@donvi.example>"}
+    for attachment in (None, sheet):
+        raw = compose(headers, text, attachment)
+        head = raw.split(b"\n\n", 1)[0]
+        assert head.isascii() and max(len(line) for line in head.split(b"\n")) <= 78
+        msg = email.message_from_bytes(raw, policy=email.policy.default)
+        assert msg["Subject"] == subject and msg["To"] == headers["To"]
+        assert msg["Cc"] is None and msg["X-Unsent"] == "1"
+        assert msg["In-Reply-To"] == msg["References"] == "<a1@donvi.example>"
+        assert body(msg) == text
+        atts = list(msg.iter_attachments())
+        if attachment is None:
+            assert atts == []
+        else:
+            assert [a.get_filename() for a in atts] == [sheet.name]
+            assert atts[0].get_content_type() == ("application/vnd.openxmlformats-"
+                                                  "officedocument.spreadsheetml.sheet")
+            assert atts[0].get_payload(decode=True) == sheet.read_bytes()

