@@ -198,3 +198,15 @@ def test_a_failed_rule_message_names_both_sides():
                            {"sheet": form.sheet})
     assert issue.message.startswith("Số đoàn viên không được lớn hơn tổng số CNVCLĐ.")
     assert "năm 2019: 1.250 ≤ 1.000 không đúng" in issue.message
+
+
+def test_a_rule_pickles_without_its_compiled_plan():
+    # Worker processes send results that may hold rules; the compiled sides are closures,
+    # which cannot be pickled, and are rebuilt on the other side.
+    import pickle
+
+    rule = next(r for r in load_form("phu-luc-nhiem-ky").rules if r.when is None)
+    assert rule.plan.refs  # computed, kept on the rule
+    copy = pickle.loads(pickle.dumps(rule))
+    assert copy == rule and "plan" not in copy.__dict__
+    assert copy.evaluate(lambda ref: 1.0) == rule.evaluate(lambda ref: 1.0)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import FormDefinitionError
 from . import expr
@@ -27,6 +28,14 @@ _RULE_KEYS = {"id", "check", "severity", "missing", "message", "tolerance", "why
 PASS, SKIP = "Đạt", "Bỏ qua"
 FAIL = SEVERITY_VI  # a failed rule's status is its severity
 OP_TEXT = {"==": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
+
+
+class _Plan(NamedTuple):
+    refs: tuple[expr.Ref, ...]  # of both sides
+    every: tuple[expr.Ref, ...]  # the condition's too
+    left: Callable[[Callable[[expr.Ref], float | None]], float]
+    right: Callable[[Callable[[expr.Ref], float | None]], float]
+    when: tuple[Callable, str, Callable] | None
 
 
 @dataclass(frozen=True)
@@ -55,7 +64,7 @@ class Rule:
 
     @property
     def max_lag(self) -> int:
-        return max((-r.offset for r in expr.refs(self.left) + expr.refs(self.right)), default=0)
+        return max((-r.offset for r in self.plan.refs), default=0)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -70,23 +79,37 @@ class Rule:
         """The cell a violation is shown at: the first indicator of the left side."""
         return (expr.refs(self.left) or expr.refs(self.right))[0]
 
+    @cached_property
+    def plan(self) -> _Plan:
+        """The rule's references and compiled sides, worked out once (not kept in a pickle)."""
+        refs = tuple(expr.refs(self.left) + expr.refs(self.right))
+        when = None
+        every = refs
+        if self.when is not None:
+            wl, wop, wr = self.when
+            when = (expr.compiled(wl), wop, expr.compiled(wr))
+            every += tuple(expr.refs(wl) + expr.refs(wr))
+        return _Plan(refs, every, expr.compiled(self.left), expr.compiled(self.right), when)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "plan"}
+
     def evaluate(self, value: Callable[[expr.Ref], float | None]) -> bool | None:
         """True when the rule holds, False when violated, None when skipped."""
-        if self.when is not None:
+        plan = self.plan
+        if plan.when is not None:
             try:
-                wl, wop, wr = self.when
-                if not compare(expr.evaluate(wl, value), wop, expr.evaluate(wr, value)):
+                wl, wop, wr = plan.when
+                if not compare(wl(value), wop, wr(value)):
                     return None
             except ZeroDivisionError:
                 return None
-        refs = expr.refs(self.left) + expr.refs(self.right)
-        present = [value(r) is not None for r in refs]
-        if self.missing == "skip_if_any" and not all(present):
+        if self.missing == "skip_if_any" and not all(value(r) is not None for r in plan.refs):
             return None
-        if self.missing == "skip_if_all" and not any(present):
+        if self.missing == "skip_if_all" and not any(value(r) is not None for r in plan.refs):
             return None
         try:
-            a, b = expr.evaluate(self.left, value), expr.evaluate(self.right, value)
+            a, b = plan.left(value), plan.right(value)
         except ZeroDivisionError:
             return None
         return compare(a, self.op, b, self.tolerance)
@@ -283,24 +306,26 @@ def outcomes(form: Form, values: Mapping[str, Mapping[str, float]],
     a rule touching a ``bad`` (indicator, period) cell is skipped (None)."""
     computed = compute(form, values)
     periods = form.period_keys
+    n = len(periods)
 
-    def lookup(period: str) -> Callable[[expr.Ref], float | None]:
+    def lookup(i: int) -> Callable[[expr.Ref], float | None]:
         def value(ref: expr.Ref) -> float | None:
-            i = periods.index(period) + ref.offset
-            if not 0 <= i < len(periods):
+            j = i + ref.offset
+            if not 0 <= j < n:
                 return None
-            return computed.get(ref.code, {}).get(periods[i])
+            return computed.get(ref.code, {}).get(periods[j])
         return value
 
+    at = [lookup(i) for i in range(n)]
     for rule in form.rules:
-        for p in rule.periods(periods):
-            value = lookup(p)
-            i = periods.index(p)
-            if bad and any((r.code, periods[i + r.offset]) in bad for r in rule.all_refs()):
+        plan = rule.plan
+        for i in range(rule.max_lag, n):  # a rule on last year starts a year later
+            p, value = periods[i], at[i]
+            if bad and any((r.code, periods[i + r.offset]) in bad for r in plan.every):
                 yield rule, p, None, None, None
                 continue
             ok = rule.evaluate(value)
             left = right = None
             if ok is False:
-                left, right = expr.evaluate(rule.left, value), expr.evaluate(rule.right, value)
+                left, right = plan.left(value), plan.right(value)
             yield rule, p, ok, left, right
