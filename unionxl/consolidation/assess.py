@@ -88,6 +88,29 @@ class Submission:
         return (r.form_id, r.form_version, r.term)
 
 
+def summed(form: Form | None, used: list[Submission]) -> dict[str, dict[str, float]]:
+    """Input cells summed over the units; rows that do not add up across units (across: none)
+    and rates are left out: a rate is recomputed from its summed numerator and denominator.
+    The results are reported at each indicator's precision (``consolidated``)."""
+    totals: dict[str, dict[str, float]] = {}
+    if form is None:
+        return totals
+    keys = form.value_keys
+    summable = [(i, code, key) for i, (code, key) in enumerate(keys)
+                if form.has(code) and form.indicator(code).across == "sum"]
+    for s in used:  # straight from the stored floats: no dict of every value per unit
+        packed = s.packed() if s.form is not None and s.form.value_keys == keys else None
+        if packed is None:  # read with another layout of the same form
+            given = s.values()
+            packed = array("d", (given.get(code, {}).get(key, math.nan) for code, key in keys))
+        for i, code, key in summable:
+            v = packed[i]
+            if v == v:  # not NaN: a value the unit gave
+                target = totals.setdefault(code, {})
+                target[key] = target.get(key, 0.0) + v
+    return totals
+
+
 def failed(source: Source, issue: Issue, sha256: str = "") -> Submission:
     """A file that could not be used: one coded issue says why."""
     rep = FileReport(str(source.path or source.name), sha256, status="unreadable")

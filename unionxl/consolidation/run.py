@@ -16,12 +16,10 @@ every total, the issues and charts.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 import re
 import tempfile
 import weakref
-from array import array
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,7 +33,7 @@ from ..form.precision import at_precision
 from ..text import name_key
 from ..validation import Issue, make
 from ..workbook.tidy import Row
-from .assess import Submission, assess, failed
+from .assess import Submission, assess, failed, summed
 from .attribution import prefer_own, settle
 from .copies import choose, distrust_future
 from .history import Carried, carry, history_checks
@@ -214,7 +212,7 @@ def tally(run: Consolidation) -> None:
     """The ledger and the totals from the submissions' statuses (again after the register
     has had its say)."""
     run.ledger = _ledger(run)
-    run.totals = _sum(run)
+    run.totals = summed(run.form, run.used)
 
 
 def _assess_all(books: list[Source], workers: int | None,
@@ -376,29 +374,5 @@ def _ledger(run: Consolidation) -> list[LedgerRow]:
                               errors=int(issue.severity == "error"),
                               warnings=int(issue.severity == "warning")))
     return rows
-
-
-def _sum(run: Consolidation) -> dict[str, dict[str, float]]:
-    """Input cells summed over the units; rows that do not add up across units (across: none)
-    and rates are left out: a rate is recomputed from its summed numerator and denominator.
-    The results are reported at each indicator's precision (``consolidated``)."""
-    totals: dict[str, dict[str, float]] = {}
-    form = run.form
-    if form is None:
-        return totals
-    keys = form.value_keys
-    summed = [(i, code, key) for i, (code, key) in enumerate(keys)
-              if form.has(code) and form.indicator(code).across == "sum"]
-    for s in run.used:  # straight from the stored floats: no dict of every value per unit
-        packed = s.packed() if s.form is not None and s.form.value_keys == keys else None
-        if packed is None:  # read with another layout of the same form
-            given = s.values()
-            packed = array("d", (given.get(code, {}).get(key, math.nan) for code, key in keys))
-        for i, code, key in summed:
-            v = packed[i]
-            if v == v:  # not NaN: a value the unit gave
-                target = totals.setdefault(code, {})
-                target[key] = target.get(key, 0.0) + v
-    return totals
 
 

@@ -1,17 +1,42 @@
 """The form: definitions (YAML), the expression language, rules and their evaluation, the
 numbers every formula must produce, the province profile (the text a form prints about the
-province) and calendar defaults. Everything downstream receives a ``Form`` object."""
+province) and calendar defaults. Everything downstream receives a ``Form`` object.
 
-from . import expr
-from .calendar import default_term
-from .compute import compute
-from .loader import FORMS_DIR, available_forms, load_form, load_form_file
-from .model import TIME_AGGS, Form, Headline, Indicator, Period, Section, nfc
-from .profile import Profile, as_profile, find_profile, load_profile
-from .rules import Rule, outcomes
+The names below are imported on first use (PEP 562): reading a workbook needs the form, not
+the province profile, and every ribbon click starts a fresh Python.
+"""
 
-__all__ = [
-    "FORMS_DIR", "TIME_AGGS", "Form", "Headline", "Indicator", "Period", "Profile", "Rule",
-    "Section", "as_profile", "available_forms", "compute", "default_term", "expr",
-    "find_profile", "load_form", "load_form_file", "load_profile", "nfc", "outcomes",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# Imported here, not on first use: every form needs them, and "compute" names both a module
+# and its function (the function must win).
+from . import expr as expr
+from .compute import compute as compute
+
+_WHERE = {
+    "default_term": "calendar",
+    "FORMS_DIR": "loader", "available_forms": "loader", "load_form": "loader",
+    "load_form_file": "loader",
+    "TIME_AGGS": "model", "Form": "model", "Headline": "model", "Indicator": "model",
+    "Period": "model", "Section": "model", "nfc": "model",
+    "Profile": "profile", "as_profile": "profile", "find_profile": "profile",
+    "load_profile": "profile",
+    "Rule": "rules", "outcomes": "rules",
+}
+__all__ = sorted([*_WHERE, "compute", "expr"])
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))
