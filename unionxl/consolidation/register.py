@@ -14,16 +14,17 @@ user_version``) and migrated forward when an older register is opened.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from ..errors import UnionxlError
+from .register_rows import Approval, Round, Version
 from .register_schema import MIGRATIONS, SCHEMA_VERSION
 
 REGISTER_NAME = "so-theo-doi.sqlite"
@@ -38,66 +39,6 @@ class RegisterError(UnionxlError):
 
 def now_iso() -> str:
     return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
-
-
-@dataclass
-class Round:
-    id: int
-    office: str
-    form_id: str
-    term: str
-    label: str
-    form_version: str
-    title: str
-    deadline: str  # ISO date ("" when none), the last day returns are on time
-    settings: dict[str, Any]
-    created_at: str
-
-    @property
-    def key(self) -> str:
-        """How a consolidated workbook names its round (in its identity)."""
-        return "|".join((self.office, self.form_id, self.term, self.label))
-
-    @property
-    def name(self) -> str:
-        return self.title + (f" – {self.label}" if self.label else "")
-
-
-@dataclass
-class Version:
-    id: int
-    unit_code: str
-    seq: int  # 1, 2, … in the order the register received them
-    sha256: str
-    saved_at: str
-    received_at: str
-    status: str  # accepted | accepted_with_warnings | rejected
-    unit_name: str
-    form_version: str
-    term: str
-    errors: int
-    warnings: int
-    issues: list[dict[str, str]] = field(repr=False)
-    numbers: dict[str, dict[str, float]] = field(repr=False)
-    identity: dict[str, str] = field(default_factory=dict)  # a consolidated book's approval
-    name: str = ""  # the first receipt's file name
-    mail_from: str = ""  # the address of the first e-mail that carried it
-
-    @property
-    def order(self) -> tuple[str, str, int]:
-        """Which version the unit made last: saved time, then arrival."""
-        return (self.saved_at, self.received_at, self.seq)
-
-
-@dataclass
-class Approval:
-    id: int
-    unit_code: str
-    version_id: int
-    action: str  # approve | reopen
-    by_whom: str
-    reason: str
-    at: str
 
 
 class Register:
@@ -296,7 +237,9 @@ class Register:
 
     def versions(self, rnd: Round) -> list[Version]:
         rows = self.db.execute(
-            "SELECT v.*, (SELECT name FROM receipts r WHERE r.version_id=v.id ORDER BY "
+            "SELECT v.id, v.unit_code, v.seq, v.sha256, v.saved_at, v.received_at, v.status, "
+            "v.unit_name, v.form_version, v.term, v.errors, v.warnings, v.issues, v.identity, "
+            "(SELECT name FROM receipts r WHERE r.version_id=v.id ORDER BY "
             "r.received_at, r.id LIMIT 1) AS first_name, (SELECT mail_from FROM receipts r "
             "WHERE r.version_id=v.id AND r.mail_from<>'' ORDER BY r.received_at DESC, r.id "
             "DESC LIMIT 1) AS last_mail FROM versions v WHERE v.round_id=? ORDER BY "
@@ -304,9 +247,13 @@ class Register:
         return [Version(r["id"], r["unit_code"], r["seq"], r["sha256"], r["saved_at"],
                         r["received_at"], r["status"], r["unit_name"], r["form_version"],
                         r["term"], r["errors"], r["warnings"], json.loads(r["issues"]),
-                        json.loads(r["numbers"]), json.loads(r["identity"]),
+                        functools.partial(self.numbers, r["id"]), json.loads(r["identity"]),
                         r["first_name"] or "", r["last_mail"] or "")
                 for r in rows]
+
+    def numbers(self, version_id: int) -> dict[str, dict[str, float]]:
+        row = self.db.execute("SELECT numbers FROM versions WHERE id=?", (version_id,)).fetchone()
+        return json.loads(row["numbers"]) if row is not None else {}
 
     def receipts(self, rnd: Round) -> list[dict[str, Any]]:
         return [dict(r) for r in self.db.execute(

@@ -40,6 +40,9 @@ from .timeliness import (
     when,
 )
 
+# Drafts recorded per commit (a commit waits for the disk); a killed run has written drafts the
+# register does not know yet, which the next run writes again under the same names.
+REPLIES_PER_COMMIT = 100
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 FILE_KIND = {"receipt": "bien-nhan", "sendback": "tra-lai", "held": "cho-mo-khoa",
              "reminder": "nhac-nop"}
@@ -80,8 +83,18 @@ def write_replies(reg: Register, rnd: Round, form: Form, states: dict[str, UnitS
                 mails.setdefault(r["version_id"], r)
     ctx = Context(reg, rnd, form, folder, office or "Cơ quan tổng hợp", now, mails, basis)
     done = reg.replies(rnd)
-    out = []
-    for st in states.values():
+    out: list[Draft] = []
+    units = list(states.values())
+    for start in range(0, len(units), REPLIES_PER_COMMIT):
+        with reg.batch():
+            _write_some(ctx, units[start:start + REPLIES_PER_COMMIT], done, out)
+    return out
+
+
+def _write_some(ctx: Context, units: list[UnitState], done: dict[tuple[int, str], str],
+                out: list[Draft]) -> None:
+    reg, rnd, folder = ctx.reg, ctx.rnd, ctx.folder
+    for st in units:
         todo: list[tuple[str, Version | None]] = []
         if st.main is None:
             todo.append(("reminder", None))
@@ -96,7 +109,6 @@ def write_replies(reg: Register, rnd: Round, form: Form, states: dict[str, UnitS
             if v is not None:
                 reg.add_reply(rnd, st.code, v.id, kind, draft.path.name, draft.to)
             out.append(draft)
-    return out
 
 
 def _kind(v: Version) -> str:
