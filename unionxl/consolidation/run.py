@@ -96,6 +96,7 @@ class Consolidation:
     on: date | None = None  # the report date: the last day of the form's last period
     history: Carried | None = None
     store: ValueStore | None = field(default=None, repr=False)
+    summed_for: tuple = field(default=(), repr=False)  # the submissions the totals are of
 
     @property
     def used(self) -> list[Submission]:
@@ -212,7 +213,10 @@ def tally(run: Consolidation) -> None:
     """The ledger and the totals from the submissions' statuses (again after the register
     has had its say)."""
     run.ledger = _ledger(run)
-    run.totals = summed(run.form, run.used)
+    used = run.used
+    key = (run.form, *((id(s), s.offset) for s in used))
+    if key != run.summed_for:  # again after the register only when it changed what is used
+        run.totals, run.summed_for = summed(run.form, used), key
 
 
 def _assess_all(books: list[Source], workers: int | None,
