@@ -38,10 +38,11 @@ class Submission:
     store: ValueStore | None = field(default=None, repr=False)
     offset: int = -1  # where this submission's values start in the store
     identity: dict[str, str] = field(default_factory=dict)  # what the workbook says it is
+    prepacked: bytes | None = field(default=None, repr=False)  # values until they are stored
 
-    def pack(self, store: ValueStore) -> None:
-        """Move the values to the on-disk store (one float per indicator × key, NaN = blank):
-        memory stays flat however many files come in."""
+    def prepack(self) -> None:
+        """The values as one float per indicator × key (NaN = blank), done in the worker that
+        read the file: the parent, which every file passes through, only stores them."""
         values, self.report.values = self.report.values, {}
         if self.form is None:
             return
@@ -52,6 +53,17 @@ class Submission:
                 i = position.get((code, key))
                 if i is not None:
                     packed[i] = v
+        self.prepacked = packed.tobytes()
+
+    def pack(self, store: ValueStore) -> None:
+        """Move the values to the on-disk store: memory stays flat however many files come in."""
+        if self.prepacked is None:
+            self.prepack()
+        if self.prepacked is None:
+            return
+        packed = array("d")
+        packed.frombytes(self.prepacked)
+        self.prepacked = None
         self.store, self.offset = store, store.append(packed)
 
     def value(self, code: str, key: str) -> float | None:
@@ -121,7 +133,9 @@ def failed(source: Source, issue: Issue, sha256: str = "") -> Submission:
 def assess(source: Source) -> Submission:
     """Validate one workbook and read hand-made appendices by their labels."""
     try:
-        return _assess(source)
+        sub = _assess(source)
+        sub.prepack()
+        return sub
     except Exception as exc:  # one file never stops the others: caught, coded, reported
         return failed(source, make("unexpected-error", technical=f"{type(exc).__name__}: {exc}"))
 
