@@ -15,11 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from xlsxwriter.utility import xl_rowcol_to_cell
-
 from ..atomic import atomic_output
 from ..form import Form
-from . import repack
+from . import a1, repack
 from .formulas import excel_formulas
 from .layout import SheetMap
 from .live_checks import CHECK_MARKER, checks, link_formula
@@ -62,8 +60,8 @@ def fill(book_path: str | Path, out: str | Path | None = None, *, splice_xml: bo
         spliced = changed is not None
         if changed is None:
             changed = _with_openpyxl(pkg, edits, tmp)
-    restored = [(xl_rowcol_to_cell(*rc) if sheet == book.sheet
-                 else f"{sheet}!{xl_rowcol_to_cell(*rc)}")
+    restored = [(a1.cell(*rc) if sheet == book.sheet
+                 else f"{sheet}!{a1.cell(*rc)}")
                 for sheet, cells in edits.items() for rc in cells if (sheet, rc) in changed]
     return FillResult(target, book.sheet, len(formulas), restored, spliced)
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cache
 
-from xlsxwriter.utility import xl_rowcol_to_cell
-
+from . import a1
 from .bounds import cell_position, escape, quoteattr
 
 
@@ -33,6 +33,12 @@ KEPT_ATTRS = ("r", "s", "ph")  # a formula cell has no type; cm/vm tie it to arr
 
 
 def unescape(text: str) -> str:
+    if "&" not in text:
+        return text
+    if "&#" not in text:  # the common case, without a call per entity
+        return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+                .replace("&apos;", "'").replace("&amp;", "&"))
+
     def one(m: re.Match[str]) -> str:
         ref = m.group(1)
         if ref[0] == "#":
@@ -84,33 +90,42 @@ def splice(xml: bytes, edits: Mapping[tuple[int, int], str]) -> tuple[bytes, set
     return (before + open_tag + new_body + close_tag + after).encode("utf-8"), restored
 
 
+@cache
+def _patterns(p: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Row, cell and formula elements under the sheet's own prefix of the main namespace."""
+    return (re.compile(rf"<{p}row\b([^>]*?)(?:/>|>(.*?)</{p}row>)", re.S),
+            re.compile(rf"<{p}c\b([^>]*?)(?:/>|>(.*?)</{p}c>)", re.S),
+            re.compile(rf"<{p}f\b[^>]*?(?:/>|>(.*?)</{p}f>)", re.S))
+
+
 def _rows(body: str, p: str, by_row: dict[int, dict[int, str]]
           ) -> tuple[str, set[tuple[int, int]]]:
-    row_re = re.compile(rf"<{p}row\b([^>]*?)(?:/>|>(.*?)</{p}row>)", re.S)
-    out, pos, last, restored = [], 0, -1, set()
-    pending = sorted(by_row)
-    for m in row_re.finditer(body):
-        if body[pos:m.start()].strip():
+    # Text is copied in spans between the edited rows (most rows are never sliced).
+    out, kept, end, last, restored = [], 0, 0, -1, set()
+    pending = sorted(by_row, reverse=True)
+    for m in _patterns(p)[0].finditer(body):
+        if m.start() > end and body[end:m.start()].strip():
             raise Unsure("unexpected content between rows")
+        end = m.end()
         ref = _REF_ATTR.search(m.group(1))
         r = int(ref.group(1)) - 1 if ref and ref.group(1).isdigit() else -1
         if r <= last:
             raise Unsure("row without a reference, or rows out of order")
         last = r
-        out.append(body[pos:m.start()])
-        while pending and pending[0] < r:  # rows absent from the part, before this one
-            out.append(_new_row(p, pending[0], by_row[pending[0]], restored))
-            pending.pop(0)
-        if pending and pending[0] == r:
-            pending.pop(0)
-            out.append(_row(m, _attrs(m.group(1)), p, r, by_row[r], restored))
-        else:
-            out.append(m.group(0))
-        pos = m.end()
-    if body[pos:].strip():
+        if not pending or pending[-1] > r:
+            continue
+        out.append(body[kept:m.start()])
+        while pending and pending[-1] < r:  # rows absent from the part, before this one
+            row = pending.pop()
+            out.append(_new_row(p, row, by_row[row], restored))
+        kept = m.start()
+        if pending and pending[-1] == r:
+            out.append(_row(m, _attrs(m.group(1)), p, r, by_row[pending.pop()], restored))
+            kept = m.end()
+    if body[end:].strip():
         raise Unsure("unexpected content after the rows")
-    out.append(body[pos:])
-    for row in pending:
+    out.append(body[kept:])
+    for row in reversed(pending):
         out.append(_new_row(p, row, by_row[row], restored))
     return "".join(out), restored
 
@@ -118,7 +133,7 @@ def _rows(body: str, p: str, by_row: dict[int, dict[int, str]]
 def _new_row(p: str, r: int, cells: dict[int, str], restored: set[tuple[int, int]]) -> str:
     restored.update((r, c) for c in cells)
     return f'<{p}row r="{r + 1}">' + "".join(
-        _cell(p, {"r": xl_rowcol_to_cell(r, c)}, cells[c]) for c in sorted(cells)) + f"</{p}row>"
+        _cell(p, {"r": a1.cell(r, c)}, cells[c]) for c in sorted(cells)) + f"</{p}row>"
 
 
 def _cell(p: str, attrs: dict[str, str], formula: str) -> str:
@@ -129,39 +144,40 @@ def _cell(p: str, attrs: dict[str, str], formula: str) -> str:
 def _row(m: re.Match[str], attrs: dict[str, str], p: str, r: int, edits: dict[int, str],
          restored: set[tuple[int, int]]) -> str:
     content = m.group(2) or ""
-    cell_re = re.compile(rf"<{p}c\b([^>]*?)(?:/>|>(.*?)</{p}c>)", re.S)
-    out, pos, last, added = [], 0, -1, False
-    pending = sorted(edits)
-    for cm in cell_re.finditer(content):
-        if content[pos:cm.start()].strip():
+    out, kept, end, last, added = [], 0, 0, -1, False
+    pending = sorted(edits, reverse=True)
+    for cm in _patterns(p)[1].finditer(content):
+        if cm.start() > end and content[end:cm.start()].strip():
             raise Unsure("unexpected content in a row")
+        end = cm.end()
         ref = _REF_ATTR.search(cm.group(1))
         where = cell_position(ref.group(1)) if ref else None
         if where is None or where[0] != r or where[1] <= last:
             raise Unsure("cell without a reference, in another row or out of order")
         c = last = where[1]
-        out.append(content[pos:cm.start()])
-        while pending and pending[0] < c:  # cells absent from the row, before this one
-            new = pending.pop(0)
-            out.append(_cell(p, {"r": xl_rowcol_to_cell(r, new)}, edits[new]))
+        if not pending or pending[-1] > c:
+            continue
+        out.append(content[kept:cm.start()])
+        while pending and pending[-1] < c:  # cells absent from the row, before this one
+            new = pending.pop()
+            out.append(_cell(p, {"r": a1.cell(r, new)}, edits[new]))
             restored.add((r, new))
             added = True
-        if pending and pending[0] == c:
-            pending.pop(0)
+        kept = cm.start()
+        if pending and pending[-1] == c:
+            pending.pop()
             cattrs = _attrs(cm.group(1))
             if "cm" in cattrs or "vm" in cattrs:
                 raise Unsure("cell metadata (dynamic array or rich value)")
             if _formula(cm.group(2) or "", p) != edits[c]:
                 restored.add((r, c))
             out.append(_cell(p, cattrs, edits[c]))
-        else:
-            out.append(cm.group(0))
-        pos = cm.end()
-    if content[pos:].strip():
+            kept = cm.end()
+    if content[end:].strip():
         raise Unsure("unexpected content at the end of a row")
-    out.append(content[pos:])
-    for new in pending:
-        out.append(_cell(p, {"r": xl_rowcol_to_cell(r, new)}, edits[new]))
+    out.append(content[kept:])
+    for new in reversed(pending):
+        out.append(_cell(p, {"r": a1.cell(r, new)}, edits[new]))
         restored.add((r, new))
         added = True
     if added:  # a cell added may lie beyond the row's declared span: drop the hint
@@ -174,7 +190,7 @@ def _row(m: re.Match[str], attrs: dict[str, str], p: str, r: int, edits: dict[in
 
 def _formula(content: str, p: str) -> str | None:
     """What openpyxl gives as the cell's value when it holds a formula: "=" + its text."""
-    f = re.search(rf"<{p}f\b[^>]*?(?:/>|>(.*?)</{p}f>)", content, re.S)
+    f = _patterns(p)[2].search(content)
     if f is None:
         return None
     return "=" + unescape(f.group(1) or "")
