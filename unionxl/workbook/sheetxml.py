@@ -70,16 +70,14 @@ def splice(xml: bytes, edits: Mapping[tuple[int, int], str]) -> tuple[bytes, set
     sd = found[0]
     p = sd.group(1) or ""
     if sd.group(2):  # <sheetData/>: open it
-        start = end = sd.end()
         before, body, after = text[:sd.start()], "", text[sd.end():]
         open_tag = sd.group(0)[:-2].rstrip() + ">"
         close_tag = f"</{p}sheetData>"
     else:
-        start = sd.end()
-        end = text.find(f"</{p}sheetData>", start)
+        end = text.find(f"</{p}sheetData>", sd.end())
         if end < 0:
             raise Unsure("sheetData not closed")
-        before, body, after = text[:sd.start()], text[start:end], text[end:]
+        before, body, after = text[:sd.start()], text[sd.end():end], text[end:]
         open_tag, close_tag = sd.group(0), ""
     if _GROUP_FORMULA.search(body):
         raise Unsure("shared, array or data-table formula")
