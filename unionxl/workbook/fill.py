@@ -48,7 +48,7 @@ def fill(book_path: str | Path, out: str | Path | None = None, *, splice_xml: bo
     usable = book.form.without_rows(missing_codes)
     formulas = excel_formulas(usable, m)
     edits: Edits = {book.sheet: dict(sorted(formulas.items()))}
-    edits.update(_check_edits(pkg, usable, m))
+    edits.update(_check_edits(pkg, usable, m, book.sheet))
     target = Path(out) if out else book_path
     changed: set[tuple[str, tuple[int, int]]] | None = None
     with atomic_output(target) as tmp:
@@ -66,12 +66,12 @@ def fill(book_path: str | Path, out: str | Path | None = None, *, splice_xml: bo
     return FillResult(target, book.sheet, len(formulas), restored, spliced)
 
 
-def _check_edits(pkg: Package, form: Form, m: SheetMap) -> Edits:
+def _check_edits(pkg: Package, form: Form, m: SheetMap, data_sheet: str) -> Edits:
     """The status formulas of the "Kiểm tra" sheet, found by its keys (rule ids down the
     hidden first column, period keys along its hidden key row)."""
     by_key = {(c.rule.id, c.period): c for c in checks(form, m)}
     out: Edits = {}
-    for sheet, col_a, key_row in _check_sheets(pkg):
+    for sheet, col_a, key_row in _check_sheets(pkg, data_sheet):
         periods = {c: v for c, v in enumerate(key_row) if c > 0 and v}
         cells = {}
         for r, rule_id in col_a:
@@ -83,16 +83,18 @@ def _check_edits(pkg: Package, form: Form, m: SheetMap) -> Edits:
     return out
 
 
-def _check_sheets(pkg: Package) -> Iterator[tuple[str, list[tuple[int, str]], list]]:
+def _check_sheets(pkg: Package, data_sheet: str
+                  ) -> Iterator[tuple[str, list[tuple[int, str]], list]]:
     """Each worksheet carrying the check marker in column A: its rule-id cells below the
     marker (0-based row, id) and the marker's row."""
     marker = CHECK_MARKER.encode()
-    # Only sheets that can hold the marker are read (each read is a calamine pass).
+    # Only sheets that can hold the marker are read (each read is a calamine pass); the data
+    # sheet's column A holds the indicator codes.
     strings = any(marker in (pkg.part(n) or b"") for n in pkg.names
                   if n.lower().endswith("sharedstrings.xml"))
     for meta in pkg.workbook.sheets_metadata:
         part = pkg.sheet_parts.get(meta.name)
-        if "WorkSheet" not in str(meta.typ) or not (
+        if meta.name == data_sheet or "WorkSheet" not in str(meta.typ) or not (
                 strings or part is None or marker in (pkg.checked_part(part) or b"")):
             continue
         rows = pkg.grid(meta.name).rows
