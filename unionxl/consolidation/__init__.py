@@ -8,8 +8,7 @@ should not pay at every click for the e-mail parser, the worker pool and the out
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from .. import lazy_names
 
 _WHERE = {
     "Achievement": "achievement",
@@ -22,16 +21,4 @@ _WHERE = {
     "STATUS_VI": "run", "Consolidation": "run", "consolidate": "run",
 }
 __all__ = sorted(_WHERE)
-
-
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_WHERE))
+__getattr__, __dir__ = lazy_names(__name__, _WHERE)

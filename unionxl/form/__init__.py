@@ -8,8 +8,7 @@ the province profile, and every ribbon click starts a fresh Python.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from .. import lazy_names
 
 # Imported here, not on first use: every form needs them, and "compute" names both a module
 # and its function (the function must win).
@@ -27,16 +26,4 @@ _WHERE = {
     "Rule": "rules", "outcomes": "rules",
 }
 __all__ = sorted([*_WHERE, "compute", "expr"])
-
-
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_WHERE))
+__getattr__, __dir__ = lazy_names(__name__, _WHERE)
