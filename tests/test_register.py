@@ -395,3 +395,18 @@ def test_files_are_recorded_several_to_a_commit(tmp_path, monkeypatch):
     with Register(out / "so-theo-doi.sqlite") as reg:
         assert reg.check() == []
         assert reg.db.execute("SELECT COUNT(*) FROM versions").fetchone()[0] == 12
+
+
+def test_drafts_never_sign_with_a_code_nobody_gave(tmp_path):
+    import email
+    import email.policy
+
+    box, units = inbox(tmp_path, n=3)
+    out = tmp_path / "out"
+    main(command(box, units, out))  # no --unit, no profile: the office has no name
+    drafts = sorted((out / "thu-tra-loi").rglob("*.eml"))
+    assert len(drafts) == 3
+    for path in drafts:
+        msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        text = msg.get_body(("plain",)).get_content()
+        assert "TONG-HOP" not in text and "Cơ quan tổng hợp" in text, path.name

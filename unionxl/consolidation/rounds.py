@@ -34,11 +34,12 @@ from .store import ValueStore
 from .timeliness import VN, rates
 
 REPLIES_DIR = "thu-tra-loi"
+DEFAULT_OFFICE = "TONG-HOP"  # the consolidating unit's code when none is given
 
 
 @dataclass
 class RoundOptions:
-    office: str = "TONG-HOP"  # the consolidating unit's code
+    office: str = DEFAULT_OFFICE  # the consolidating unit's code
     office_name: str = ""
     profile: Profile | None = None
     label: str = ""  # tells rounds of one form and term apart ("Quý III")
@@ -202,6 +203,8 @@ def _finish(reg: Register, rnd: Round, run: Consolidation, out: Path, opts: Roun
     folder = replies_dir(out, rnd)
     drafts = []
     if opts.replies:
-        drafts = write_replies(reg, rnd, run.form, states, folder,
-                               opts.office_name or rnd.office, now)
+        # a code the user never gave is not a name to sign with (the drafts then say
+        # «Cơ quan tổng hợp»)
+        signer = opts.office_name or (rnd.office if rnd.office != DEFAULT_OFFICE else "")
+        drafts = write_replies(reg, rnd, run.form, states, folder, signer, now)
     return RoundResult(run, view, reg.path, folder, drafts)

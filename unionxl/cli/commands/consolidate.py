@@ -14,7 +14,7 @@ from pathlib import Path
 from ...atomic import atomic_output
 from ...consolidation import consolidate, write_consolidated
 from ...consolidation.achievement import achievement
-from ...consolidation.rounds import RoundOptions, consolidate_round
+from ...consolidation.rounds import DEFAULT_OFFICE, RoundOptions, consolidate_round
 from ...consolidation.timeliness import parse_deadline
 from ...workbook.tidy import Row, read_tidy, write_tidy
 from ..console import progress_bar
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     history: list[Row] | None = None
     if args.history:
         history = [r for path in args.history for r in read_tidy(path)]
-    code = args.unit or profile.body_code or "TONG-HOP"
+    code = args.unit or profile.body_code or DEFAULT_OFFICE
     if args.no_register:
         result = consolidate(args.inputs, registry, form, args.workers, progress=progress_bar,
                              root=code, history=history, exclude=(Path(args.output),))
