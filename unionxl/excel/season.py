@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..consolidation import LEDGER_SHEET, profile_registry, registry_for
 from ..consolidation.rounds import (
+    DEFAULT_OFFICE,
     RoundOptions,
     approve_units,
     book_round,
@@ -50,7 +51,7 @@ def consolidate_folder(app, xl_book, picked: str) -> str:
     listed = next((inbox / n for n in UNITS_FILES if (inbox / n).exists()), None)
     registry = registry_for(listed) if listed else profile_registry(profile)
     kept = tuple(p for p in (listed, Path(profile.path) if profile.path else None) if p)
-    opts = RoundOptions(profile.body_code or "TONG-HOP", "", profile, exclude=kept)
+    opts = RoundOptions(profile.body_code or DEFAULT_OFFICE, "", profile, exclude=kept)
     done = consolidate_round([inbox], out, registry, None, opts)
     app.books.open(str(out)).sheets[LEDGER_SHEET].activate()
     run, view = done.run, done.season
