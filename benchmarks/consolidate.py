@@ -80,7 +80,7 @@ def check_accepted(tree: Path, folder: Path, n: int, label: str) -> None:
     """A run whose files are refused measures the refusal path: every file must be taken."""
     report = folder / f"check-{label}-{n}.json"
     subprocess.run([*consolidate_cmd(tree, folder, n, label), "--json", str(report)],
-                   env=env_for(tree), capture_output=True, check=False)
+                   env=env_for(tree), cwd=folder, capture_output=True, check=False)
     stats = json.loads(report.read_text(encoding="utf-8"))["stats"]
     taken = stats["accepted"] + stats["accepted_with_warnings"]
     if taken != n:
@@ -170,7 +170,8 @@ def main() -> int:
     cases = {"bare calamine read": lambda: run([sys.executable, "-c", BARE, str(inbox)])}
     for label, tree in trees.items():
         cases[f"{label}: consolidate"] = (
-            lambda t=tree, lb=label: run(consolidate_cmd(t, folder, args.n, lb), env_for(t)))
+            lambda t=tree, lb=label: run(consolidate_cmd(t, folder, args.n, lb), env_for(t),
+                                         cwd=folder))
     for label, tree in trees.items():  # warm-up: byte code written, every file accepted
         for n in sorted({args.n, *(int(x) for x in args.memory.split(",") if x)}):
             check_accepted(tree, folder, n, label)
@@ -191,7 +192,7 @@ def main() -> int:
     if mem_sizes:
         peaks: dict = {}
         mem_cases = {f"{label}: N={n}": (lambda t=tree, lb=label, n=n: run(
-            consolidate_cmd(t, folder, n, lb), env_for(t), memory=True))
+            consolidate_cmd(t, folder, n, lb), env_for(t), cwd=folder, memory=True))
             for label, tree in trees.items() for n in mem_sizes}
         mem = interleave(mem_cases, max(1, args.rounds - 1))
         for label in trees:

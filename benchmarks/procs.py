@@ -15,6 +15,7 @@ import os
 import resource
 import statistics
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -81,7 +82,10 @@ def run(cmd: Sequence[str], env: Mapping[str, str] | None = None, cwd: str | Pat
         memory: bool = False) -> Run:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.Popen(list(cmd), env=dict(env) if env else None, cwd=cwd,
+    # "python -m" puts the working folder first on the path: started from a checkout, every
+    # tree compared would run that checkout's code. A neutral folder unless one is given.
+    proc = subprocess.Popen(list(cmd), env=dict(env) if env else None,
+                            cwd=cwd if cwd is not None else tempfile.gettempdir(),
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
     if memory:
