@@ -38,9 +38,10 @@ def atomic_output(target: str | Path) -> Iterator[Path]:
     if target.exists() and excel_lock_file(target).exists():
         raise OutputBusyError(target)
     folder = target.parent if str(target.parent) else Path(".")
-    if str(folder.resolve()) not in _SWEPT:
+    key = str(folder.resolve())
+    if key not in _SWEPT:
         sweep_stale(folder, PREFIX)
-        _SWEPT.add(str(folder.resolve()))
+        _SWEPT.add(key)
     fd, tmp_name = tempfile.mkstemp(prefix=f"{PREFIX}{os.getpid()}-", suffix=target.suffix,
                                     dir=folder)
     os.close(fd)

@@ -18,16 +18,17 @@ import functools
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import UnionxlError
 from .register_rows import Approval, Round, Version
 from .register_schema import MIGRATIONS, SCHEMA_VERSION
 
 REGISTER_NAME = "so-theo-doi.sqlite"
+T, R = TypeVar("T"), TypeVar("R")
 BUSY_TIMEOUT = 30.0  # seconds another run may hold the register before this one gives up
 
 
@@ -102,11 +103,16 @@ class Register:
             raise
         self.db.execute("COMMIT")
 
-    @contextlib.contextmanager
-    def batch(self) -> Iterator[None]:
-        """Several transactions committed as one (one wait for the disk instead of one each)."""
-        with self.transaction():
-            yield
+    def batched(self, items: Sequence[T], size: int, work: Callable[[Sequence[T]], R]
+                ) -> list[R]:
+        """``work`` on ``items``, ``size`` at a time, each call's transactions committed as one
+        (one wait for the disk instead of one each; each transaction inside still lands whole
+        or not at all)."""
+        out = []
+        for start in range(0, len(items), size):
+            with self.transaction():
+                out.append(work(items[start:start + size]))
+        return out
 
     def _migrate(self) -> None:
         current = self.db.execute("PRAGMA user_version").fetchone()[0]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.header import Header
@@ -84,14 +85,12 @@ def write_replies(reg: Register, rnd: Round, form: Form, states: dict[str, UnitS
     ctx = Context(reg, rnd, form, folder, office or "Cơ quan tổng hợp", now, mails, basis)
     done = reg.replies(rnd)
     out: list[Draft] = []
-    units = list(states.values())
-    for start in range(0, len(units), REPLIES_PER_COMMIT):
-        with reg.batch():
-            _write_some(ctx, units[start:start + REPLIES_PER_COMMIT], done, out)
+    reg.batched(list(states.values()), REPLIES_PER_COMMIT,
+                lambda some: _write_some(ctx, some, done, out))
     return out
 
 
-def _write_some(ctx: Context, units: list[UnitState], done: dict[tuple[int, str], str],
+def _write_some(ctx: Context, units: Sequence[UnitState], done: dict[tuple[int, str], str],
                 out: list[Draft]) -> None:
     reg, rnd, folder = ctx.reg, ctx.rnd, ctx.folder
     for st in units:

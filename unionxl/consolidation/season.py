@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -90,14 +91,11 @@ def record(run: Consolidation, reg: Register, rnd: Round, spool: Spool | None,
         at, basis = received(src, now)
         items.append((at, "", src.name, None, src, basis))
     items.sort(key=lambda x: (x[0], x[1], x[2]))
-    new = 0
-    for start in range(0, len(items), FILES_PER_COMMIT):
-        with reg.batch():
-            new += _record_some(items[start:start + FILES_PER_COMMIT], reg, rnd, spool, known)
-    return new
+    return sum(reg.batched(items, FILES_PER_COMMIT,
+                           lambda some: _record_some(some, reg, rnd, spool, known)))
 
 
-def _record_some(items: list[tuple], reg: Register, rnd: Round, spool: Spool | None,
+def _record_some(items: Sequence[tuple], reg: Register, rnd: Round, spool: Spool | None,
                  known: set[str] | None) -> int:
     new = 0
     for at, _, name, sub, src, basis in items:

@@ -56,7 +56,7 @@ class Rule:
 
     @property
     def codes(self) -> list[str]:
-        return list(dict.fromkeys(r.code for r in expr.refs(self.left) + expr.refs(self.right)))
+        return list(dict.fromkeys(r.code for r in self.plan.refs))
 
     def periods(self, periods: list[str]) -> list[str]:
         """The periods the rule is checked in (a rule on last year starts a year later)."""
@@ -116,10 +116,7 @@ class Rule:
 
 
     def all_refs(self) -> list[expr.Ref]:
-        refs = expr.refs(self.left) + expr.refs(self.right)
-        if self.when is not None:
-            refs += expr.refs(self.when[0]) + expr.refs(self.when[2])
-        return refs
+        return list(self.plan.every)
 
     @property
     def all_codes(self) -> list[str]:
@@ -133,7 +130,7 @@ class Rule:
         ``invalid(ref)`` gives an Excel condition true when that input cell holds no valid
         number (text, negative, decimal in a count): the rule is then not judged, as in Python.
         """
-        refs = expr.refs(self.left) + expr.refs(self.right)
+        refs = self.plan.refs
         cells = ",".join(address(r) for r in refs)
         cmp = excel_compare(expr.to_excel(self.left, address), self.op,
                             expr.to_excel(self.right, address), self.tolerance)

@@ -51,10 +51,7 @@ def cell_position(ref: str) -> tuple[int, int] | None:
     m = _REF.fullmatch(ref)
     if m is None or int(m.group(2)) == 0:
         return None
-    col = 0
-    for ch in m.group(1):
-        col = col * 26 + ord(ch) - 64
-    return int(m.group(2)) - 1, col - 1
+    return a1.rowcol(ref)
 
 
 @dataclass
